@@ -1,0 +1,35 @@
+/* main.c
+ *
+ * Copyright 2026 The Reconnect developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "rc-application.h"
+#include "rc-cli.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(RcApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* The command line answers without ever touching GTK, so it works over SSH
+   * and in scripts; everything else is the window. */
+  if (rc_cli_handles (argc, argv))
+    return rc_cli_run (argc, argv);
+
+  app = rc_application_new ();
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
