@@ -90,7 +90,7 @@ test_window_empty_state (void)
   status = find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
   g_assert_nonnull (status);
   g_assert_true (gtk_widget_get_mapped (status));
-  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "Keep Your CRM Sign-In Working");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "Stay Connected to Your CRM");
   /* The empty state says what Reconnect is for, in the user's words. */
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "Salesforce"));
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "Microsoft Dynamics 365"));
