@@ -8,8 +8,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
+#include <glib-unix.h>
 
 #include "rc-cli.h"
+#include "rc-sim.h"
 
 /* Everything here runs without a display: GTK is never initialised, so an
  * admin can use it over SSH and a script can use it from cron. */
@@ -33,6 +36,9 @@ print_help (void)
   g_print ("  reconnect               %s\n", _("Open the Reconnect window"));
   g_print ("  reconnect --help        %s\n", _("Show this help"));
   g_print ("  reconnect --version     %s\n", _("Show the version"));
+  g_print ("\n%s\n", _("Commands:"));
+  g_print ("  simulate [--port N] [--scenario NAME]\n");
+  g_print ("                          %s\n", _("Run the built-in CRM simulator until interrupted"));
   g_print ("\n");
   g_print ("%s\n", _("Reconnect keeps your CRM sign-in working: it watches your connections to "
                      "Salesforce, Microsoft Dynamics 365 and other OpenID Connect services, tells "
@@ -40,6 +46,84 @@ print_help (void)
   g_print ("\n");
   g_print (_("Report problems at %s"), PACKAGE_BUGREPORT);
   g_print ("\n");
+}
+
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+run_simulate (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(RcSim) sim = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *scenario = NULL;
+  g_autofree char *ready = NULL;
+  g_autofree char *scenarios = NULL;
+  g_autofree char *description = NULL;
+  int port = 0;
+  guint sigint_id, sigterm_id;
+  const GOptionEntry entries[] = {
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Listen on this port of 127.0.0.1 (default: any free port)"), "N" },
+    { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario, N_("Start in this scenario (default: healthy)"), "NAME" },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Run the built-in CRM simulator: a Salesforce org and a Microsoft "
+                                           "Entra tenant on 127.0.0.1, until interrupted. Once it listens, it "
+                                           "prints one JSON line with its addresses."));
+  scenarios = g_strjoinv (", ", (char **) rc_sim_list_scenarios ());
+  description = g_strdup_printf (_("Scenarios: %s"), scenarios);
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 1)
+    {
+      g_printerr ("%s\n", error ? error->message : _("simulate takes no arguments besides its options"));
+      return RC_CLI_EXIT_USAGE;
+    }
+  if (port < 0 || port > 65535)
+    {
+      g_printerr (_("%d is not a port number"), port);
+      g_printerr ("\n");
+      return RC_CLI_EXIT_USAGE;
+    }
+
+  sim = rc_sim_new ();
+  if (scenario != NULL && !rc_sim_set_scenario (sim, scenario, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return RC_CLI_EXIT_USAGE;
+    }
+  if (!rc_sim_listen (sim, port, &error))
+    {
+      g_printerr (_("Could not listen on 127.0.0.1 port %d: %s"), port, error->message);
+      g_printerr ("\n");
+      return RC_CLI_EXIT_LOCAL;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint_id = g_unix_signal_add (SIGINT, on_quit_signal, loop);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_quit_signal, loop);
+
+  ready = rc_sim_get_ready_line (sim);
+  g_print ("%s\n", ready);
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  rc_sim_stop (sim);
+  return RC_CLI_EXIT_OK;
 }
 
 static void
@@ -71,7 +155,7 @@ rc_cli_handles (int    argc,
   if (argc < 2)
     return FALSE;
 
-  return is_help (argv[1]) || is_version (argv[1]);
+  return is_help (argv[1]) || is_version (argv[1]) || g_strcmp0 (argv[1], "simulate") == 0;
 }
 
 /**
@@ -88,6 +172,9 @@ rc_cli_run (int    argc,
             char **argv)
 {
   g_return_val_if_fail (rc_cli_handles (argc, argv), RC_CLI_EXIT_USAGE);
+
+  if (g_str_equal (argv[1], "simulate"))
+    return run_simulate (argc - 1, argv + 1);
 
   if (argc > 2)
     {
