@@ -9,62 +9,25 @@
 
 #include <gio/gio.h>
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
+#include "rc-test-session.h"
 
+#define TIMEOUT_SECONDS 10
+
+/* Each run is the way an admin runs reconnect over SSH: no X11, no Wayland,
+ * no session bus.  Were GTK initialised, it would fail to open a display. */
 static void
-run_clear (Run *run)
+run_reconnect (RcTestRun  *run,
+               const char *arg,
+               const char *second_arg)
 {
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs reconnect the way an admin does over SSH: no X11, no Wayland, no
- * session bus.  Were GTK initialised, it would fail to open a display. */
-static void
-run_reconnect (Run        *run,
-               const char *first_arg,
-               ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *binary = g_getenv ("RECONNECT_BIN");
-  va_list ap;
-
-  g_assert_nonnull (binary);
-  g_ptr_array_add (args, (gpointer) binary);
-  va_start (ap, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  rc_test_run_reconnect (run, TIMEOUT_SECONDS, arg, second_arg, NULL);
+  g_assert_true (run->finished);
 }
 
 static void
 test_cli_version (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(RcTestRun) run = { 0 };
   g_autofree char *expected = NULL;
 
 #if DEVELOPMENT_BUILD
@@ -82,7 +45,7 @@ test_cli_version (void)
 static void
 test_cli_help (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(RcTestRun) run = { 0 };
 
   run_reconnect (&run, "--help", NULL);
   g_assert_cmpstr (run.err, ==, "");
@@ -96,8 +59,8 @@ test_cli_help (void)
 static void
 test_cli_short_help (void)
 {
-  g_auto(Run) long_run = { 0 };
-  g_auto(Run) short_run = { 0 };
+  g_auto(RcTestRun) long_run = { 0 };
+  g_auto(RcTestRun) short_run = { 0 };
 
   run_reconnect (&long_run, "--help", NULL);
   run_reconnect (&short_run, "-h", NULL);
@@ -108,10 +71,10 @@ test_cli_short_help (void)
 static void
 test_cli_extra_argument (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(RcTestRun) run = { 0 };
 
   /* A script that passes junk learns so from the usage exit code. */
-  run_reconnect (&run, "--version", "now", NULL);
+  run_reconnect (&run, "--version", "now");
   g_assert_cmpstr (run.out, ==, "");
   g_assert_nonnull (strstr (run.err, "--version takes no further arguments"));
   g_assert_cmpint (run.status, ==, 64);

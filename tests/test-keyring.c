@@ -15,16 +15,6 @@
 
 #define TIMEOUT_SECONDS 20
 
-static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static gboolean
 store (const char  *account_id,
        int          generation,
@@ -34,9 +24,9 @@ store (const char  *account_id,
   g_autoptr(GAsyncResult) result = NULL;
 
   secret_password_store (rc_credentials_schema_get (), SECRET_COLLECTION_DEFAULT,
-                         "Reconnect test item", secret, NULL, on_async_done, &result,
+                         "Reconnect test item", secret, NULL, rc_test_on_async_done, &result,
                          "account-id", account_id, "generation", generation, NULL);
-  rc_test_wait_for_result (&result, TIMEOUT_SECONDS);
+  rc_test_wait_for_result (&result, NULL, TIMEOUT_SECONDS);
   return secret_password_store_finish (result, error);
 }
 
@@ -56,17 +46,17 @@ lookup (const char *account_id,
   g_autoptr(SecretValue) value = NULL;
 
   secret_password_search (rc_credentials_schema_get (), SECRET_SEARCH_UNLOCK, NULL,
-                          on_async_done, &searched,
+                          rc_test_on_async_done, &searched,
                           "account-id", account_id, "generation", generation, NULL);
-  rc_test_wait_for_result (&searched, TIMEOUT_SECONDS);
+  rc_test_wait_for_result (&searched, NULL, TIMEOUT_SECONDS);
   items = secret_password_search_finish (searched, &error);
   g_assert_no_error (error);
   if (items == NULL)
     return NULL;
   g_assert_cmpuint (g_list_length (items), ==, 1);
 
-  secret_retrievable_retrieve_secret (items->data, NULL, on_async_done, &retrieved);
-  rc_test_wait_for_result (&retrieved, TIMEOUT_SECONDS);
+  secret_retrievable_retrieve_secret (items->data, NULL, rc_test_on_async_done, &retrieved);
+  rc_test_wait_for_result (&retrieved, NULL, TIMEOUT_SECONDS);
   value = secret_retrievable_retrieve_secret_finish (items->data, retrieved, &error);
   g_assert_no_error (error);
   g_assert_nonnull (value);
@@ -81,9 +71,9 @@ clear (const char *account_id,
   g_autoptr(GError) error = NULL;
   gboolean removed;
 
-  secret_password_clear (rc_credentials_schema_get (), NULL, on_async_done, &result,
+  secret_password_clear (rc_credentials_schema_get (), NULL, rc_test_on_async_done, &result,
                          "account-id", account_id, "generation", generation, NULL);
-  rc_test_wait_for_result (&result, TIMEOUT_SECONDS);
+  rc_test_wait_for_result (&result, NULL, TIMEOUT_SECONDS);
   removed = secret_password_clear_finish (result, &error);
   g_assert_no_error (error);
   return removed;
