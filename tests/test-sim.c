@@ -354,6 +354,7 @@ test_salesforce_code_flow (Fixture       *fixture,
   g_assert_cmpstr (member (&tokens, "token_type"), ==, "Bearer");
   g_assert_cmpstr (member (&tokens, "scope"), ==, "refresh_token api id");
   g_assert_false (json_object_has_member (object, "expires_in"));
+  g_assert_cmpstr (soup_message_headers_get_one (tokens.headers, "Cache-Control"), ==, "no-store");
   /* issued_at is milliseconds since the epoch, as a string */
   g_assert_cmpint (json_node_get_value_type (json_object_get_member (object, "issued_at")), ==, G_TYPE_STRING);
   issued_at = g_ascii_strtoll (member (&tokens, "issued_at"), NULL, 10);
@@ -808,6 +809,76 @@ test_entra_device_expiry (Fixture       *fixture,
   assert_entra_error (&expired, 400, "expired_token", 70019, NULL);
 }
 
+static void
+test_entra_redirect_and_consent (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_auto(Reply) other_host = { 0 };
+  g_auto(Reply) denied = { 0 };
+  g_autofree char *url = NULL;
+  g_autofree char *error = NULL;
+  g_autofree char *subcode = NULL;
+  g_autofree char *description = NULL;
+
+  /* The port is ignored for loopback, the host is not. */
+  url = g_strdup_printf ("%soauth2/v2.0/authorize?response_type=code&client_id=%s"
+                         "&redirect_uri=http%%3A%%2F%%2Fevil.example%%3A8080%%2Freconnect%%2Fentra",
+                         fixture->entra, rc_sim_get_client_id (fixture->sim));
+  request (fixture, &other_host, "GET", url, NULL, NULL);
+  g_assert_cmpuint (other_host.status, ==, 400);
+  g_assert_null (soup_message_headers_get_one (other_host.headers, "Location"));
+  g_assert_nonnull (strstr (other_host.body, "AADSTS50011"));
+
+  browser_sign_in (fixture, &denied, TRUE, ENTRA_REDIRECT, "deny");
+  g_assert_cmpuint (denied.status, ==, 302);
+  error = location_param (&denied, "error");
+  subcode = location_param (&denied, "error_subcode");
+  description = location_param (&denied, "error_description");
+  g_assert_cmpstr (error, ==, "access_denied");
+  g_assert_cmpstr (subcode, ==, "cancel");
+  g_assert_true (g_str_has_prefix (description, "AADSTS65004:"));
+}
+
+static void
+test_codes_bound_and_short_lived (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *token_url = url_join (fixture->sf, "services/oauth2/token");
+  g_auto(Reply) late_redirect = { 0 };
+  g_auto(Reply) late = { 0 };
+  g_auto(Reply) other_redirect = { 0 };
+  g_auto(Reply) other = { 0 };
+  g_auto(Reply) reused = { 0 };
+  g_autofree char *late_code = NULL;
+  g_autofree char *other_code = NULL;
+
+  /* An authorization code lives ten minutes... */
+  browser_sign_in (fixture, &late_redirect, FALSE, SF_REDIRECT, "allow");
+  late_code = location_param (&late_redirect, "code");
+  rc_sim_advance_clock (fixture->sim, 11 * 60);
+  request (fixture, &late, "POST", token_url, NULL,
+           "grant_type", "authorization_code", "code", late_code,
+           "client_id", rc_sim_get_client_id (fixture->sim), "redirect_uri", SF_REDIRECT,
+           "code_verifier", VERIFIER, NULL);
+  assert_salesforce_error (&late, 400, "invalid_grant", "invalid authorization code");
+
+  /* ...belongs to the client that asked for it, and a misuse burns it. */
+  rc_sim_add_client (fixture->sim, "another-client");
+  browser_sign_in (fixture, &other_redirect, FALSE, SF_REDIRECT, "allow");
+  other_code = location_param (&other_redirect, "code");
+  request (fixture, &other, "POST", token_url, NULL,
+           "grant_type", "authorization_code", "code", other_code,
+           "client_id", "another-client", "redirect_uri", SF_REDIRECT,
+           "code_verifier", VERIFIER, NULL);
+  assert_salesforce_error (&other, 400, "invalid_grant", "invalid authorization code");
+  request (fixture, &reused, "POST", token_url, NULL,
+           "grant_type", "authorization_code", "code", other_code,
+           "client_id", rc_sim_get_client_id (fixture->sim), "redirect_uri", SF_REDIRECT,
+           "code_verifier", VERIFIER, NULL);
+  assert_salesforce_error (&reused, 400, "invalid_grant", "invalid authorization code");
+  g_assert_cmpuint (rc_sim_get_live_grants (fixture->sim), ==, 0);
+}
+
 /* ---------------------------------------------------------- scenarios -- */
 
 typedef struct
@@ -1159,6 +1230,8 @@ main (int   argc,
   ADD ("entra/pkce-and-idle", test_entra_pkce_and_idle);
   ADD ("entra/device-flow", test_entra_device_flow);
   ADD ("entra/device-expiry", test_entra_device_expiry);
+  ADD ("entra/redirect-and-consent", test_entra_redirect_and_consent);
+  ADD ("codes-bound-and-short-lived", test_codes_bound_and_short_lived);
   ADD ("scenarios/token-answers", test_scenarios_token_answers);
   ADD ("scenarios/session-expired", test_scenario_session_expired);
   ADD ("scenarios/service-conditions", test_scenario_service_conditions);

@@ -55,6 +55,7 @@ typedef struct
   guint    id;
   Dialect  dialect;
   User    *user;
+  char    *client_id;
   char    *scope;
   char    *refresh_token;
   gint64   created;
@@ -74,6 +75,7 @@ typedef struct
 {
   Dialect  dialect;
   User    *user;
+  char    *client_id;
   char    *redirect_uri;
   char    *challenge;
   char    *scope;
@@ -94,6 +96,7 @@ typedef struct
 typedef struct
 {
   Dialect  dialect;
+  char    *client_id;
   char    *device_code;
   char    *user_code;
   char    *scope;
@@ -111,6 +114,7 @@ struct _RcSim
   guint                port;
 
   GPtrArray           *users;           /* User */
+  GPtrArray           *clients;         /* client id */
   GPtrArray           *redirect_uris;   /* char * */
   GPtrArray           *grants;          /* Grant, in order of creation */
   GHashTable          *access_tokens;   /* token -> AccessToken */
@@ -151,6 +155,7 @@ user_free (User *user)
 static void
 grant_free (Grant *grant)
 {
+  g_free (grant->client_id);
   g_free (grant->scope);
   g_free (grant->refresh_token);
   g_free (grant);
@@ -159,6 +164,7 @@ grant_free (Grant *grant)
 static void
 auth_code_free (AuthCode *code)
 {
+  g_free (code->client_id);
   g_free (code->redirect_uri);
   g_free (code->challenge);
   g_free (code->scope);
@@ -179,6 +185,7 @@ pending_free (Pending *pending)
 static void
 device_code_free (DeviceCode *device)
 {
+  g_free (device->client_id);
   g_free (device->device_code);
   g_free (device->user_code);
   g_free (device->scope);
@@ -232,6 +239,17 @@ find_user (RcSim      *self,
     }
 
   return NULL;
+}
+
+static gboolean
+client_known (RcSim      *self,
+              const char *client_id)
+{
+  for (guint i = 0; i < self->clients->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->clients, i), client_id) == 0)
+      return TRUE;
+
+  return FALSE;
 }
 
 static void
@@ -300,6 +318,7 @@ set_refresh_token (RcSim *self,
 static Grant *
 create_grant (RcSim      *self,
               Dialect     dialect,
+              const char *client_id,
               User       *user,
               const char *scope)
 {
@@ -316,7 +335,8 @@ create_grant (RcSim      *self,
         {
           Grant *other = g_ptr_array_index (self->grants, i);
 
-          if (other->dialect == dialect && other->user == user && !other->revoked)
+          if (other->dialect == dialect && other->user == user && !other->revoked &&
+              g_strcmp0 (other->client_id, client_id) == 0)
             {
               live++;
               if (oldest == NULL)
@@ -330,6 +350,7 @@ create_grant (RcSim      *self,
   grant->id = ++self->next_grant_id;
   grant->dialect = dialect;
   grant->user = user;
+  grant->client_id = g_strdup (client_id);
   grant->scope = g_strdup (scope ? scope : "");
   grant->created = grant->last_used = rc_sim_get_now (self);
   grant->scenario_serial = self->scenario_serial;
@@ -453,7 +474,7 @@ fill_placeholders (RcSim       *self,
 
   g_string_replace (out, "{issued}", issued, 0);
   g_string_replace (out, "{valid_from}", valid_from, 0);
-  g_string_replace (out, "{client}", CLIENT_ID, 0);
+  g_string_replace (out, "{client}", grant ? grant->client_id : CLIENT_ID, 0);
   g_string_replace (out, "{tenant}", TENANT_ID, 0);
   g_string_replace (out, "{resource}", "Dynamics CRM", 0);
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -548,7 +569,9 @@ respond_page (SoupServerMessage *msg,
     "background:#3584e4;color:#fff;cursor:pointer}button.secondary{background:#deddda;color:#241f31}"
     ".error{color:#c01c28;font-weight:bold}"
     "@media (prefers-color-scheme:dark){body{background:#242424;color:#fff}main{background:#303030}"
-    ".note{background:#5c4b10}}</style></head><body><main>"
+    ".note{background:#5c4b10}input[type=text],input[type=password]{background:#1e1e1e;color:#fff;"
+    "border-color:#5e5c64}button.secondary{background:#5e5c64;color:#fff}.error{color:#ff7b63}}"
+    "</style></head><body><main>"
     "<p class=\"note\">This is the <strong>Reconnect simulator</strong>, not a real CRM. "
     "Any password works for a known user.</p><h1>%s</h1>%s</main></body></html>\n",
     title, title, body_html);
@@ -618,8 +641,10 @@ respond_tokens (RcSim             *self,
       g_autofree char *id = g_strdup_printf ("%s/id/" ORG_ID "/%s", base, grant->user->user_id);
       g_autofree char *issued_at = g_strdup_printf ("%" G_GINT64_FORMAT, rc_sim_get_now (self) * 1000);
       g_autofree char *to_sign = g_strconcat (id, issued_at, NULL);
-      g_autofree char *hmac = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) CLIENT_ID,
-                                                         strlen (CLIENT_ID), to_sign, -1);
+      /* Salesforce keys it with the consumer secret; a public client has
+       * none, so the simulator keys it with the client id. */
+      g_autofree char *hmac = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) grant->client_id,
+                                                         strlen (grant->client_id), to_sign, -1);
       g_autofree guchar *raw = NULL;
       g_autofree char *signature = NULL;
       gsize raw_len = strlen (hmac) / 2;
@@ -804,7 +829,8 @@ token_code (RcSim             *self,
   const RcSimAnswer *answer;
   Grant *grant;
 
-  if (code == NULL || code->dialect != dialect || code->expires < rc_sim_get_now (self))
+  if (code == NULL || code->dialect != dialect || code->expires < rc_sim_get_now (self) ||
+      g_strcmp0 (code->client_id, g_hash_table_lookup (form, "client_id")) != 0)
     {
       if (code != NULL)
         g_hash_table_remove (self->codes, code_value);
@@ -861,7 +887,7 @@ token_code (RcSim             *self,
       return;
     }
 
-  grant = create_grant (self, dialect, code->user, code->scope);
+  grant = create_grant (self, dialect, code->client_id, code->user, code->scope);
   g_hash_table_remove (self->codes, code_value);
   respond_tokens (self, msg, grant, TRUE);
 }
@@ -870,6 +896,7 @@ static void
 device_start (RcSim             *self,
               SoupServerMessage *msg,
               Dialect            dialect,
+              const char        *client_id,
               const char        *scope)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -877,6 +904,7 @@ device_start (RcSim             *self,
   g_autofree char *verification_uri = NULL;
 
   device->dialect = dialect;
+  device->client_id = g_strdup (client_id);
   device->device_code = random_string (dialect == DIALECT_SALESFORCE ? 48 : 120);
   device->user_code = user_code_new (dialect);
   device->scope = g_strdup (scope ? scope : "");
@@ -992,7 +1020,7 @@ device_poll (RcSim             *self,
       return;
     }
 
-  grant = create_grant (self, dialect, device->approved_by, device->scope);
+  grant = create_grant (self, dialect, device->client_id, device->approved_by, device->scope);
   g_hash_table_remove (self->device_codes, device_code);
   respond_tokens (self, msg, grant, TRUE);
 }
@@ -1022,7 +1050,7 @@ handle_token (RcSim             *self,
   client_id = g_hash_table_lookup (form, "client_id");
   grant_type = g_hash_table_lookup (form, "grant_type");
 
-  if (g_strcmp0 (client_id, CLIENT_ID) != 0)
+  if (!client_known (self, client_id))
     {
       if (dialect == DIALECT_SALESFORCE)
         respond_oauth_error (msg, 400, "invalid_client_id", "client identifier invalid");
@@ -1032,7 +1060,7 @@ handle_token (RcSim             *self,
     }
 
   if (dialect == DIALECT_SALESFORCE && g_strcmp0 (g_hash_table_lookup (form, "response_type"), "device_code") == 0)
-    device_start (self, msg, dialect, g_hash_table_lookup (form, "scope"));
+    device_start (self, msg, dialect, client_id, g_hash_table_lookup (form, "scope"));
   else if (g_strcmp0 (grant_type, "authorization_code") == 0)
     token_code (self, msg, dialect, form);
   else if (g_strcmp0 (grant_type, "refresh_token") == 0)
@@ -1152,7 +1180,7 @@ handle_authorize_get (RcSim             *self,
 
   /* A bad client or redirect is shown to the user, never redirected: the
    * redirect target is not trusted. */
-  if (g_strcmp0 (client_id, CLIENT_ID) != 0)
+  if (!client_known (self, client_id))
     {
       respond_page (msg, 400, "Sign-In Failed",
                     dialect == DIALECT_SALESFORCE
@@ -1245,6 +1273,7 @@ handle_authorize_post (RcSim             *self,
 
           code->dialect = dialect;
           code->user = pending->user;
+          code->client_id = g_strdup (pending->client_id);
           code->redirect_uri = g_strdup (pending->redirect_uri);
           code->challenge = g_strdup (pending->challenge);
           code->scope = g_strdup (pending->scope);
@@ -1495,7 +1524,7 @@ handle_introspect (RcSim             *self,
   Grant *grant = value ? g_hash_table_lookup (self->refresh_tokens, value) : NULL;
   gboolean active;
 
-  if (form == NULL || g_strcmp0 (g_hash_table_lookup (form, "client_id"), CLIENT_ID) != 0)
+  if (form == NULL || !client_known (self, g_hash_table_lookup (form, "client_id")))
     {
       respond_oauth_error (msg, 401, "invalid_client", "invalid client credentials");
       return;
@@ -1516,7 +1545,7 @@ handle_introspect (RcSim             *self,
       json_builder_set_member_name (builder, "scope");
       json_builder_add_string_value (builder, owner->scope);
       json_builder_set_member_name (builder, "client_id");
-      json_builder_add_string_value (builder, CLIENT_ID);
+      json_builder_add_string_value (builder, owner->client_id);
       json_builder_set_member_name (builder, "username");
       json_builder_add_string_value (builder, owner->user->username);
       json_builder_set_member_name (builder, "sub");
@@ -1865,10 +1894,11 @@ dispatch (RcSim             *self,
         {
           g_autoptr(GHashTable) form = read_form (msg);
 
-          if (form == NULL || g_strcmp0 (g_hash_table_lookup (form, "client_id"), CLIENT_ID) != 0)
+          if (form == NULL || !client_known (self, g_hash_table_lookup (form, "client_id")))
             respond_answer (self, msg, dialect, &rc_sim_scenario_lookup ("client-invalid")->entra, NULL);
           else
-            device_start (self, msg, dialect, g_hash_table_lookup (form, "scope"));
+            device_start (self, msg, dialect, g_hash_table_lookup (form, "client_id"),
+                          g_hash_table_lookup (form, "scope"));
         }
       else if (g_str_equal (entra_path, "/devicelogin"))
         handle_device_page (self, msg, query, action);
@@ -2019,6 +2049,7 @@ rc_sim_finalize (GObject *object)
   g_clear_pointer (&self->grants, g_ptr_array_unref);
   g_clear_pointer (&self->redirect_uris, g_ptr_array_unref);
   g_clear_pointer (&self->users, g_ptr_array_unref);
+  g_clear_pointer (&self->clients, g_ptr_array_unref);
 
   G_OBJECT_CLASS (rc_sim_parent_class)->finalize (object);
 }
@@ -2033,6 +2064,7 @@ static void
 rc_sim_init (RcSim *self)
 {
   self->users = g_ptr_array_new_with_free_func ((GDestroyNotify) user_free);
+  self->clients = g_ptr_array_new_with_free_func (g_free);
   self->redirect_uris = g_ptr_array_new_with_free_func (g_free);
   self->grants = g_ptr_array_new_with_free_func ((GDestroyNotify) grant_free);
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -2063,6 +2095,7 @@ rc_sim_new (void)
 {
   RcSim *self = g_object_new (RC_TYPE_SIM, NULL);
 
+  rc_sim_add_client (self, CLIENT_ID);
   rc_sim_add_user (self, "ada@reconnect.example", "Ada Lovelace");
   rc_sim_add_user (self, "grace@reconnect.example", "Grace Hopper");
   rc_sim_add_redirect_uri (self, "http://localhost:1717/OauthRedirect");
@@ -2245,6 +2278,23 @@ rc_sim_dup_usernames (RcSim *self)
     g_strv_builder_add (builder, ((User *) g_ptr_array_index (self->users, i))->username);
 
   return g_strv_builder_end (builder);
+}
+
+/**
+ * rc_sim_add_client:
+ * @self: a #RcSim
+ * @client_id: the client id (Salesforce's consumer key, Entra's application id)
+ *
+ * Registers another public client with both providers.
+ */
+void
+rc_sim_add_client (RcSim      *self,
+                   const char *client_id)
+{
+  g_return_if_fail (RC_IS_SIM (self));
+  g_return_if_fail (client_id != NULL);
+
+  g_ptr_array_add (self->clients, g_strdup (client_id));
 }
 
 void

@@ -53,6 +53,8 @@ void                rc_sim_add_user             (RcSim              *self,
                                                  const char         *username,
                                                  const char         *display_name);
 GStrv               rc_sim_dup_usernames        (RcSim              *self);
+void                rc_sim_add_client           (RcSim              *self,
+                                                 const char         *client_id);
 void                rc_sim_add_redirect_uri     (RcSim              *self,
                                                  const char         *redirect_uri);
 
