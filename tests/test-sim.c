@@ -326,6 +326,14 @@ test_salesforce_discovery (Fixture       *fixture,
   g_assert_true (g_str_has_suffix (member (&reply, "revocation_endpoint"), "/services/oauth2/revoke"));
   g_assert_true (g_str_has_suffix (member (&reply, "introspection_endpoint"), "/services/oauth2/introspect"));
   g_assert_true (g_str_has_suffix (member (&reply, "userinfo_endpoint"), "/services/oauth2/userinfo"));
+
+  {
+    g_auto(Reply) keys = { 0 };
+
+    request (fixture, &keys, "GET", member (&reply, "jwks_uri"), NULL, NULL);
+    g_assert_cmpuint (keys.status, ==, 200);
+    g_assert_true (json_object_has_member (reply_object (&keys), "keys"));
+  }
 }
 
 static void
@@ -876,6 +884,34 @@ test_codes_bound_and_short_lived (Fixture       *fixture,
            "client_id", rc_sim_get_client_id (fixture->sim), "redirect_uri", SF_REDIRECT,
            "code_verifier", VERIFIER, NULL);
   assert_salesforce_error (&reused, 400, "invalid_grant", "invalid authorization code");
+
+  /* The redirect_uri of the exchange must be the one the code was sent to. */
+  {
+    g_auto(Reply) sf_redirect = { 0 };
+    g_auto(Reply) sf = { 0 };
+    g_auto(Reply) entra_redirect = { 0 };
+    g_auto(Reply) entra = { 0 };
+    g_autofree char *sf_code = NULL;
+    g_autofree char *entra_code = NULL;
+    g_autofree char *entra_token = url_join (fixture->entra, "oauth2/v2.0/token");
+
+    browser_sign_in (fixture, &sf_redirect, FALSE, SF_REDIRECT, "allow");
+    sf_code = location_param (&sf_redirect, "code");
+    request (fixture, &sf, "POST", token_url, NULL,
+             "grant_type", "authorization_code", "code", sf_code,
+             "client_id", rc_sim_get_client_id (fixture->sim), "redirect_uri", "http://localhost:1717/OauthRedirect",
+             "code_verifier", VERIFIER, NULL);
+    assert_salesforce_error (&sf, 400, "invalid_grant", "redirect_uri must match configuration");
+
+    browser_sign_in (fixture, &entra_redirect, TRUE, ENTRA_REDIRECT, "allow");
+    entra_code = location_param (&entra_redirect, "code");
+    request (fixture, &entra, "POST", entra_token, NULL,
+             "grant_type", "authorization_code", "code", entra_code,
+             "client_id", rc_sim_get_client_id (fixture->sim), "redirect_uri", "http://127.0.0.1:1/other",
+             "code_verifier", VERIFIER, NULL);
+    assert_entra_error (&entra, 400, "invalid_grant", 50011, NULL);
+  }
+
   g_assert_cmpuint (rc_sim_get_live_grants (fixture->sim), ==, 0);
 }
 

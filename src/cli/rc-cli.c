@@ -75,6 +75,7 @@ run_simulate (int    argc,
     { NULL }
   };
 
+  g_set_prgname ("reconnect simulate");
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Run the built-in CRM simulator: a Salesforce org and a Microsoft "
                                            "Entra tenant on 127.0.0.1, until interrupted. Once it listens, it "

@@ -438,6 +438,14 @@ respond_json (SoupServerMessage *msg,
   respond (msg, status, "application/json;charset=UTF-8", body);
 }
 
+/* The simulator signs no ID tokens, so its key sets are empty. */
+static void
+respond_json_text (SoupServerMessage *msg,
+                   const char        *json)
+{
+  respond (msg, 200, "application/json;charset=UTF-8", json);
+}
+
 static void
 respond_oauth_error (SoupServerMessage *msg,
                      guint              status,
@@ -1900,6 +1908,8 @@ dispatch (RcSim             *self,
             device_start (self, msg, dialect, g_hash_table_lookup (form, "client_id"),
                           g_hash_table_lookup (form, "scope"));
         }
+      else if (g_str_equal (entra_path, "/discovery/v2.0/keys"))
+        respond_json_text (msg, "{\"keys\":[]}");
       else if (g_str_equal (entra_path, "/devicelogin"))
         handle_device_page (self, msg, query, action);
       else
@@ -1930,6 +1940,8 @@ dispatch (RcSim             *self,
     handle_salesforce_identity (self, msg, TRUE);
   else if (g_str_has_prefix (path, "/id/" ORG_ID "/"))
     handle_salesforce_identity (self, msg, FALSE);
+  else if (g_str_equal (path, "/id/keys"))
+    respond_json_text (msg, "{\"keys\":[]}");
   else if (g_str_equal (path, "/setup/connect"))
     handle_device_page (self, msg, query, path);
   else if (g_str_has_prefix (path, "/services/data/"))
