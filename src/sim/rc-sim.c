@@ -130,6 +130,7 @@ struct _RcSim
   gint64               clock_offset;
   guint                next_grant_id;
   guint                latency_ms;
+  guint                device_interval;
 
   RcSimRefreshPolicy   refresh_policy;
   gint64               refresh_policy_seconds;
@@ -947,7 +948,7 @@ device_start (RcSim             *self,
       json_builder_set_member_name (builder, "expires_in");
       json_builder_add_int_value (builder, ENTRA_DEVICE_SECONDS);
       json_builder_set_member_name (builder, "interval");
-      json_builder_add_int_value (builder, DEVICE_INTERVAL);
+      json_builder_add_int_value (builder, self->device_interval);
       json_builder_set_member_name (builder, "message");
       json_builder_add_string_value (builder, message);
     }
@@ -960,7 +961,7 @@ device_start (RcSim             *self,
       json_builder_set_member_name (builder, "verification_uri");
       json_builder_add_string_value (builder, verification_uri);
       json_builder_set_member_name (builder, "interval");
-      json_builder_add_int_value (builder, DEVICE_INTERVAL);
+      json_builder_add_int_value (builder, self->device_interval);
     }
   json_builder_end_object (builder);
   respond_json (msg, 200, builder);
@@ -2088,6 +2089,7 @@ rc_sim_init (RcSim *self)
   self->request_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->scenario = rc_sim_scenario_lookup ("healthy");
   self->refresh_policy = RC_SIM_REFRESH_VALID_UNTIL_REVOKED;
+  self->device_interval = DEVICE_INTERVAL;
 }
 
 /* ------------------------------------------------------------- public -- */
@@ -2409,6 +2411,23 @@ rc_sim_set_latency (RcSim *self,
   g_return_if_fail (RC_IS_SIM (self));
 
   self->latency_ms = milliseconds;
+}
+
+/**
+ * rc_sim_set_device_interval:
+ * @self: a #RcSim
+ * @seconds: the polling interval the device flows announce (default 5)
+ *
+ * Lets a test poll faster than a real provider allows.
+ */
+void
+rc_sim_set_device_interval (RcSim *self,
+                            guint  seconds)
+{
+  g_return_if_fail (RC_IS_SIM (self));
+  g_return_if_fail (seconds > 0);
+
+  self->device_interval = seconds;
 }
 
 void

@@ -74,6 +74,8 @@ void                rc_sim_set_rotation         (RcSim              *self,
 void                rc_sim_set_latency          (RcSim              *self,
                                                  guint               milliseconds);
 
+void                rc_sim_set_device_interval  (RcSim              *self,
+                                                 guint               seconds);
 void                rc_sim_advance_clock        (RcSim              *self,
                                                  gint64              seconds);
 gint64              rc_sim_get_now              (RcSim              *self);

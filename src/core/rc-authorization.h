@@ -1,0 +1,44 @@
+/* rc-authorization.h
+ *
+ * Copyright 2026 The Reconnect developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "rc-provider.h"
+
+G_BEGIN_DECLS
+
+#define RC_AUTHORIZATION_DEFAULT_TIMEOUT (5 * 60)
+
+/* Opens @uri in the user's browser.  The GUI passes GTK's launcher, the
+ * command line prints the address and asks the desktop, tests play the user. */
+typedef void (*RcUriLauncher) (const char *uri,
+                               gpointer    user_data);
+
+#define RC_TYPE_AUTHORIZATION (rc_authorization_get_type ())
+
+G_DECLARE_FINAL_TYPE (RcAuthorization, rc_authorization, RC, AUTHORIZATION, GObject)
+
+RcAuthorization *rc_authorization_new              (RcProvider           *provider);
+void             rc_authorization_set_launcher     (RcAuthorization      *self,
+                                                    RcUriLauncher         launcher,
+                                                    gpointer              user_data,
+                                                    GDestroyNotify        destroy);
+void             rc_authorization_set_timeout      (RcAuthorization      *self,
+                                                    guint                 seconds);
+const char      *rc_authorization_get_uri          (RcAuthorization      *self);
+const char      *rc_authorization_get_redirect_uri (RcAuthorization      *self);
+void             rc_authorization_run_async        (RcAuthorization      *self,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+RcTokenSet      *rc_authorization_run_finish       (RcAuthorization      *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+char            *rc_authorization_random_string    (guint                 n_bytes);
+
+G_END_DECLS
