@@ -47,11 +47,19 @@ typedef struct
   guint       tampered_status;
   guint       repeat_status;
   char       *first_body;
+  char       *code;          /* the authorization code the browser carried */
   gboolean    done;
 } Browser;
 
 /* Everything logged, debug messages included: no token may be in it. */
 static GString *captured_log;
+
+static void
+browser_clear (Browser *browser)
+{
+  g_clear_pointer (&browser->first_body, g_free);
+  g_clear_pointer (&browser->code, g_free);
+}
 
 static GLogWriterOutput
 capture_log (GLogLevelFlags   log_level,
@@ -250,6 +258,12 @@ play_user (gpointer user_data)
       redirect = g_steal_pointer (&with_iss);
     }
 
+  {
+    g_autoptr(GUri) redirect_uri = g_uri_parse (redirect, G_URI_FLAGS_ENCODED_QUERY, NULL);
+    g_autoptr(GHashTable) params = soup_form_decode (g_uri_get_query (redirect_uri));
+
+    browser->code = g_strdup (g_hash_table_lookup (params, "code"));
+  }
   browser->first_status = browse (fixture, "GET", redirect, NULL, &browser->first_body, NULL);
   if (browser->repeat)
     browser->repeat_status = browse (fixture, "GET", redirect, NULL, NULL, NULL);
@@ -408,7 +422,9 @@ test_salesforce_browser (Fixture       *fixture,
 
   assert_no_secret_logged (fixture, tokens);
   assert_no_secret_logged (fixture, rotated);
-  g_free (browser.first_body);
+  g_assert_nonnull (browser.code);
+  g_assert_null (strstr (fixture->log->str, browser.code));
+  browser_clear (&browser);
 }
 
 static void
@@ -432,7 +448,7 @@ test_entra_browser (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (rc_token_set_get_refresh_token (renewed), !=, rc_token_set_get_refresh_token (tokens));
   assert_no_secret_logged (fixture, tokens);
-  g_free (browser.first_body);
+  browser_clear (&browser);
 }
 
 static void
@@ -452,7 +468,7 @@ test_browser_declined (Fixture       *fixture,
   g_assert_nonnull (protocol);
   g_assert_cmpstr (rc_protocol_error_get_error (protocol), ==, "access_denied");
   g_assert_cmpstr (rc_protocol_error_get_suberror (protocol), ==, "cancel");
-  g_free (browser.first_body);
+  browser_clear (&browser);
 }
 
 /* ---------------------------------------------------------- security -- */
@@ -474,7 +490,12 @@ test_wrong_state_then_right (Fixture       *fixture,
   g_assert_cmpuint (browser.tampered_status, ==, 400);
   g_assert_cmpuint (browser.first_status, ==, 200);
   g_assert_true (browser.repeat_status == 0 || browser.repeat_status == 404);
-  g_free (browser.first_body);
+  /* Debug output is captured (so the checks for secrets in it mean
+   * something), and says what happened without the secrets. */
+  g_assert_nonnull (strstr (fixture->log->str, "unknown state"));
+  assert_no_secret_logged (fixture, tokens);
+  g_assert_null (strstr (fixture->log->str, browser.code));
+  browser_clear (&browser);
 }
 
 static void
@@ -491,7 +512,7 @@ test_wrong_issuer (Fixture       *fixture,
   g_assert_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH);
   /* The code was never spent. */
   g_assert_cmpuint (rc_sim_get_request_count (fixture->sim, "entra/oauth2/v2.0/token"), ==, 0);
-  g_free (browser.first_body);
+  browser_clear (&browser);
 }
 
 static void
@@ -662,14 +683,14 @@ test_two_at_once (Fixture       *fixture,
     while (!second_run.done)
       g_main_context_iteration (NULL, TRUE);
     g_assert_no_error (second_run.error);
-    g_free (second_browser.first_body);
+    browser_clear (&second_browser);
   }
 
   g_assert_cmpstr (rc_token_set_get_access_token (first_run.tokens), !=, rc_token_set_get_access_token (second_run.tokens));
   g_assert_cmpuint (rc_sim_get_live_grants (fixture->sim), ==, 2);
   rc_token_set_unref (first_run.tokens);
   rc_token_set_unref (second_run.tokens);
-  g_free (first_browser.first_body);
+  browser_clear (&first_browser);
 }
 
 /* ------------------------------------------------------------ device -- */
@@ -695,6 +716,35 @@ test_device_flows (Fixture       *fixture,
   g_assert_cmpuint (rc_sim_get_request_count (fixture->sim, "entra/oauth2/v2.0/devicecode"), ==, 1);
   assert_no_secret_logged (fixture, sf_tokens);
   assert_no_secret_logged (fixture, ms_tokens);
+}
+
+static void
+test_device_slow_down (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(RcProvider) provider = entra (fixture);
+  g_autoptr(RcDeviceAuthorization) device = rc_device_authorization_new (provider);
+  g_autoptr(GAsyncResult) started = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(RcTokenSet) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  rc_device_authorization_start_async (device, NULL, rc_test_on_async_done, &started);
+  rc_test_wait_for_result (&started, NULL, TIMEOUT);
+  g_assert_true (rc_device_authorization_start_finish (device, started, &error));
+  rc_sim_approve_device (fixture->sim, rc_device_authorization_get_user_code (device), "ada@reconnect.example", NULL);
+
+  /* One slow_down: the next poll comes five seconds later than before. */
+  rc_sim_set_slow_downs (fixture->sim, 1);
+  start = g_get_monotonic_time ();
+  rc_device_authorization_wait_async (device, NULL, rc_test_on_async_done, &done);
+  rc_test_wait_for_result (&done, NULL, TIMEOUT);
+  tokens = rc_device_authorization_wait_finish (device, done, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rc_device_authorization_get_interval (device), ==, 6);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 5 * G_USEC_PER_SEC);   /* not 2 s */
+  g_assert_cmpuint (rc_sim_get_request_count (fixture->sim, "entra/oauth2/v2.0/token"), ==, 2);
 }
 
 static void
@@ -973,6 +1023,7 @@ main (int   argc,
   ADD ("security/two-at-once", test_two_at_once);
   ADD ("timeout", test_timeout);
   ADD ("device/flows", test_device_flows);
+  ADD ("device/slow-down", test_device_slow_down);
   ADD ("device/declined-and-expired", test_device_declined_and_expired);
   ADD ("errors/refresh", test_refresh_errors);
   ADD ("errors/probe", test_probe_errors);

@@ -131,6 +131,7 @@ struct _RcSim
   guint                next_grant_id;
   guint                latency_ms;
   guint                device_interval;
+  guint                slow_downs;
 
   RcSimRefreshPolicy   refresh_policy;
   gint64               refresh_policy_seconds;
@@ -1007,6 +1008,17 @@ device_poll (RcSim             *self,
       else
         respond_entra_error (self, msg, 400, "authorization_declined", 70000,
                              "The user declined the authorization request.", NULL, FALSE, NULL);
+      return;
+    }
+
+  if (self->slow_downs > 0)
+    {
+      /* RFC 8628 3.5: the client must add five seconds to its interval. */
+      self->slow_downs--;
+      if (dialect == DIALECT_SALESFORCE)
+        respond_oauth_error (msg, 400, "slow_down", "polling too fast");
+      else
+        respond_entra_error (self, msg, 400, "slow_down", 70000, "Polling too fast. Slow down.", NULL, FALSE, NULL);
       return;
     }
 
@@ -2428,6 +2440,20 @@ rc_sim_set_device_interval (RcSim *self,
   g_return_if_fail (seconds > 0);
 
   self->device_interval = seconds;
+}
+
+/**
+ * rc_sim_set_slow_downs:
+ * @self: a #RcSim
+ * @count: how many of the next device-flow polls answer slow_down
+ */
+void
+rc_sim_set_slow_downs (RcSim *self,
+                       guint  count)
+{
+  g_return_if_fail (RC_IS_SIM (self));
+
+  self->slow_downs = count;
 }
 
 void

@@ -76,6 +76,8 @@ void                rc_sim_set_latency          (RcSim              *self,
 
 void                rc_sim_set_device_interval  (RcSim              *self,
                                                  guint               seconds);
+void                rc_sim_set_slow_downs       (RcSim              *self,
+                                                 guint               count);
 void                rc_sim_advance_clock        (RcSim              *self,
                                                  gint64              seconds);
 gint64              rc_sim_get_now              (RcSim              *self);
