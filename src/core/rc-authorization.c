@@ -89,8 +89,15 @@ rc_authorization_random_string (guint n_bytes)
   return encoded;
 }
 
-static char *
-s256 (const char *verifier)
+/**
+ * rc_authorization_pkce_challenge:
+ * @verifier: a PKCE code verifier
+ *
+ * Returns: (transfer full): the S256 code challenge of @verifier:
+ *   base64url (SHA-256 (verifier)), unpadded (RFC 7636 section 4.2)
+ */
+char *
+rc_authorization_pkce_challenge (const char *verifier)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
@@ -362,7 +369,7 @@ static char *
 build_authorize_uri (RcAuthorization *self)
 {
   g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *challenge = s256 (self->verifier);
+  g_autofree char *challenge = rc_authorization_pkce_challenge (self->verifier);
   g_autofree char *query = NULL;
   const char *endpoint = rc_provider_get_authorization_endpoint (self->provider);
 

@@ -40,5 +40,6 @@ RcTokenSet      *rc_authorization_run_finish       (RcAuthorization      *self,
                                                     GError              **error);
 
 char            *rc_authorization_random_string    (guint                 n_bytes);
+char            *rc_authorization_pkce_challenge   (const char           *verifier);
 
 G_END_DECLS

@@ -87,14 +87,6 @@ rc_entra_tenant_is_valid (const char *tenant)
   return strstr (tenant, "..") == NULL;
 }
 
-static char *
-without_slash (const char *url)
-{
-  gsize len = strlen (url);
-
-  return len > 0 && url[len - 1] == '/' ? g_strndup (url, len - 1) : g_strdup (url);
-}
-
 /**
  * rc_entra_provider_new:
  * @authority: (nullable): the sign-in host, %NULL for %RC_ENTRA_AUTHORITY
@@ -145,10 +137,10 @@ rc_entra_provider_new (const char  *authority,
     {
       if (!rc_http_check_url (environment_url, error))
         return NULL;
-      environment = without_slash (environment_url);
+      environment = rc_http_dup_without_slash (environment_url);
     }
 
-  base = without_slash (authority);
+  base = rc_http_dup_without_slash (authority);
   tenant_base = g_strdup_printf ("%s/%s", base, tenant);
   issuer = g_strconcat (tenant_base, "/v2.0", NULL);
   authorize = g_strconcat (tenant_base, "/oauth2/v2.0/authorize", NULL);

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "rc-http.h"
+#include "rc-json.h"
 #include "rc-protocol-error.h"
 
 #define CHUNK_SIZE 16384
@@ -92,6 +93,21 @@ rc_http_check_url (const char  *url,
   g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_INSECURE_URL,
                _("“%s” does not use a secure connection (https)"), url);
   return FALSE;
+}
+
+/**
+ * rc_http_dup_without_slash:
+ * @url: (nullable): an address
+ *
+ * Returns: (transfer full) (nullable): @url without one trailing slash, so
+ *   paths can be appended to a base the user typed either way
+ */
+char *
+rc_http_dup_without_slash (const char *url)
+{
+  gsize len = url ? strlen (url) : 0;
+
+  return len > 0 && url[len - 1] == '/' ? g_strndup (url, len - 1) : g_strdup (url);
 }
 
 /**
@@ -298,7 +314,7 @@ rc_http_reply_parse_json (const RcHttpReply  *reply,
                           const char         *endpoint,
                           GError            **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *node;
   gsize size;
   const char *data;
 
@@ -308,15 +324,16 @@ rc_http_reply_parse_json (const RcHttpReply  *reply,
       return NULL;
     }
 
+  /* Depth-limited: the body is outside input. */
   data = g_bytes_get_data (reply->body, &size);
-  if (size == 0 || !json_parser_load_from_data (parser, data, size, NULL) ||
-      json_parser_get_root (parser) == NULL)
+  node = size > 0 ? rc_json_parse (data, size, NULL) : NULL;
+  if (node == NULL)
     {
       g_propagate_error (error, malformed (reply, endpoint, _("The server’s answer was cut short or garbled")));
       return NULL;
     }
 
-  return json_node_ref (json_parser_get_root (parser));
+  return node;
 }
 
 /**

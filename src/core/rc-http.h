@@ -27,6 +27,7 @@ typedef struct
 SoupSession *rc_http_session_new        (void);
 gboolean     rc_http_check_url          (const char           *url,
                                          GError              **error);
+char        *rc_http_dup_without_slash  (const char           *url);
 SoupMessage *rc_http_form_message       (const char           *url,
                                          GHashTable           *form);
 void         rc_http_send_async         (SoupSession          *session,

@@ -161,14 +161,6 @@ form_new (void)
 
 /* --------------------------------------------------------------- resolve -- */
 
-static char *
-strip_slash (const char *url)
-{
-  gsize len = url ? strlen (url) : 0;
-
-  return len > 0 && url[len - 1] == '/' ? g_strndup (url, len - 1) : g_strdup (url);
-}
-
 static const char *
 optional_url (JsonObject *object,
               const char *member)
@@ -191,7 +183,7 @@ on_discovery (GObject      *source,
   RcProvider *self = g_task_get_source_object (task);
   RcProviderPrivate *priv = rc_provider_get_instance_private (self);
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *expected = strip_slash (priv->issuer);
+  g_autofree char *expected = rc_http_dup_without_slash (priv->issuer);
   g_autofree char *got = NULL;
   JsonObject *object;
   GError *error = NULL;
@@ -214,7 +206,7 @@ on_discovery (GObject      *source,
 
   /* RFC 8414 section 3.3: the issuer in the document must be the one asked
    * for, or an impostor could hand out its own endpoints. */
-  got = strip_slash (json_object_get_string_member_with_default (object, "issuer", ""));
+  got = rc_http_dup_without_slash (json_object_get_string_member_with_default (object, "issuer", ""));
   if (g_strcmp0 (got, expected) != 0)
     {
       g_task_return_new_error (task, RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH,
@@ -242,7 +234,7 @@ rc_provider_real_resolve_async (RcProvider          *self,
 {
   RcProviderPrivate *priv = rc_provider_get_instance_private (self);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *base = strip_slash (priv->issuer);
+  g_autofree char *base = rc_http_dup_without_slash (priv->issuer);
   g_autofree char *url = g_strconcat (base, "/.well-known/openid-configuration", NULL);
   g_autoptr(SoupMessage) msg = NULL;
 

@@ -53,15 +53,13 @@ rc_salesforce_provider_dup_probe_url (RcProvider *provider,
                                       RcTokenSet *tokens)
 {
   const char *instance = rc_token_set_get_instance_url (tokens);
-  gsize len;
+  g_autofree char *base = NULL;
 
   if (instance == NULL || !rc_http_check_url (instance, NULL))
     return g_strdup (rc_provider_get_userinfo_endpoint (provider));
 
-  len = strlen (instance);
-  if (len > 0 && instance[len - 1] == '/')
-    len--;
-  return g_strdup_printf ("%.*s" REST_PROBE_PATH, (int) len, instance);
+  base = rc_http_dup_without_slash (instance);
+  return g_strconcat (base, REST_PROBE_PATH, NULL);
 }
 
 static void
@@ -103,7 +101,6 @@ rc_salesforce_provider_new (const char  *login_url,
   g_autofree char *userinfo = NULL;
   g_autofree char *introspect = NULL;
   RcProvider *self;
-  gsize len;
 
   g_return_val_if_fail (login_url != NULL, NULL);
   g_return_val_if_fail (client_id != NULL, NULL);
@@ -111,8 +108,7 @@ rc_salesforce_provider_new (const char  *login_url,
   if (!rc_http_check_url (login_url, error))
     return NULL;
 
-  len = strlen (login_url);
-  base = len > 0 && login_url[len - 1] == '/' ? g_strndup (login_url, len - 1) : g_strdup (login_url);
+  base = rc_http_dup_without_slash (login_url);
   authorize = g_strconcat (base, "/services/oauth2/authorize", NULL);
   token = g_strconcat (base, "/services/oauth2/token", NULL);
   revoke = g_strconcat (base, "/services/oauth2/revoke", NULL);

@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "rc-authorization.h"
 #include "rc-sim.h"
 #include "rc-sim-scenario.h"
 
@@ -808,24 +809,6 @@ token_refresh (RcSim             *self,
   respond_tokens (self, msg, grant, dialect == DIALECT_ENTRA || self->rotation);
 }
 
-static char *
-pkce_challenge (const char *verifier)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize digest_len = sizeof digest;
-  char *encoded;
-
-  g_checksum_update (checksum, (const guchar *) verifier, strlen (verifier));
-  g_checksum_get_digest (checksum, digest, &digest_len);
-  encoded = g_base64_encode (digest, digest_len);
-  g_strdelimit (encoded, "+", '-');
-  g_strdelimit (encoded, "/", '_');
-  if (strchr (encoded, '=') != NULL)
-    *strchr (encoded, '=') = '\0';
-  return encoded;
-}
-
 static void
 token_code (RcSim             *self,
             SoupServerMessage *msg,
@@ -867,7 +850,7 @@ token_code (RcSim             *self,
 
   if (code->challenge != NULL)
     {
-      g_autofree char *expected = verifier ? pkce_challenge (verifier) : NULL;
+      g_autofree char *expected = verifier ? rc_authorization_pkce_challenge (verifier) : NULL;
 
       if (verifier == NULL || strlen (verifier) < 43 || strlen (verifier) > 128 ||
           g_strcmp0 (expected, code->challenge) != 0)
