@@ -283,6 +283,13 @@ launch (const char *uri,
   g_idle_add (play_user, browser);
 }
 
+/* A user who never comes back: keeps the desktop's real browser out of it. */
+static void
+launch_nothing (const char *uri,
+                gpointer    user_data)
+{
+}
+
 static RcTokenSet *
 browser_sign_in (Fixture     *fixture,
                  RcProvider  *provider,
@@ -535,6 +542,7 @@ test_port_busy (Fixture       *fixture,
                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   provider = rc_salesforce_provider_new (fixture->sf_root, rc_sim_get_client_id (fixture->sim), redirect, NULL);
   authorization = rc_authorization_new (provider);
+  rc_authorization_set_launcher (authorization, launch_nothing, NULL, NULL);
   rc_authorization_run_async (authorization, NULL, rc_test_on_async_done, &result);
   rc_test_wait_for_result (&result, NULL, TIMEOUT);
   tokens = rc_authorization_run_finish (authorization, result, &error);
@@ -557,6 +565,7 @@ test_loopback_only (Fixture       *fixture,
   g_autolist(GInetAddress) addresses = NULL;
   g_autoptr(GResolver) resolver = g_resolver_get_default ();
 
+  rc_authorization_set_launcher (authorization, launch_nothing, NULL, NULL);
   rc_authorization_run_async (authorization, cancellable, rc_test_on_async_done, &result);
   while (rc_authorization_get_redirect_uri (authorization) == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -606,6 +615,7 @@ test_timeout (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(RcTokenSet) tokens = NULL;
 
+  rc_authorization_set_launcher (authorization, launch_nothing, NULL, NULL);
   rc_authorization_set_timeout (authorization, 1);
   rc_authorization_run_async (authorization, NULL, rc_test_on_async_done, &result);
   rc_test_wait_for_result (&result, NULL, TIMEOUT);
@@ -662,6 +672,8 @@ test_two_at_once (Fixture       *fixture,
 
   /* The second sign-in starts while the first waits for its browser: each
    * listener gets its own port and state, and nothing crosses. */
+  rc_authorization_set_launcher (first, launch_nothing, NULL, NULL);
+  rc_authorization_set_launcher (second, launch_nothing, NULL, NULL);
   rc_authorization_run_async (first, NULL, on_parallel_done, &first_run);
   rc_authorization_run_async (second, NULL, on_parallel_done, &second_run);
   while (rc_authorization_get_uri (first) == NULL || rc_authorization_get_uri (second) == NULL)
@@ -860,6 +872,8 @@ test_refresh_errors (Fixture       *fixture,
           g_assert_true (g_uuid_string_is_valid (rc_protocol_error_get_trace_id (protocol)));
           g_assert_true (g_uuid_string_is_valid (rc_protocol_error_get_correlation_id (protocol)));
         }
+      if (c->status == 503 || (c->status == 429 && c->entra))
+        g_assert_cmpint (rc_protocol_error_get_retry_after (protocol), >, 0);
       if (c->code == RC_OAUTH_ERROR_TRANSPORT)
         g_assert_nonnull (rc_protocol_error_get_transport_error (protocol));
       else

@@ -385,6 +385,20 @@ build_authorize_uri (RcAuthorization *self)
   return g_strconcat (endpoint, strchr (endpoint, '?') ? "&" : "?", query, NULL);
 }
 
+/* Without a launcher of the caller's, the desktop's default handler opens
+ * the page (through the OpenURI portal in a sandbox).  If nothing can, the
+ * caller still has the address (rc_authorization_get_uri) to offer. */
+static void
+on_default_launched (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    g_debug ("No browser could be opened for the sign-in: %s", error->message);
+}
+
 static void
 on_resolved (GObject      *source,
              GAsyncResult *result,
@@ -411,6 +425,8 @@ on_resolved (GObject      *source,
   self->timeout_id = g_timeout_add_seconds (self->timeout_seconds, on_timeout, self);
   if (self->launcher != NULL)
     self->launcher (self->uri, self->launcher_data);
+  else
+    g_app_info_launch_default_for_uri_async (self->uri, NULL, NULL, on_default_launched, NULL);
 }
 
 static void

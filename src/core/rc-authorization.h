@@ -13,8 +13,8 @@ G_BEGIN_DECLS
 
 #define RC_AUTHORIZATION_DEFAULT_TIMEOUT (5 * 60)
 
-/* Opens @uri in the user's browser.  The GUI passes GTK's launcher, the
- * command line prints the address and asks the desktop, tests play the user. */
+/* Opens @uri in the user's browser.  Without one, the desktop's default
+ * handler is asked; the GUI may pass GTK's, tests play the user. */
 typedef void (*RcUriLauncher) (const char *uri,
                                gpointer    user_data);
 

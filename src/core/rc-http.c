@@ -294,9 +294,10 @@ malformed (const RcHttpReply *reply,
            const char        *endpoint,
            const char        *what)
 {
-  g_autoptr(RcProtocolError) protocol = rc_protocol_error_new_from_response (endpoint, reply->status,
-                                                                             reply->content_type,
-                                                                             reply->body, reply->server_date);
+  g_autoptr(RcProtocolError) protocol = rc_protocol_error_new_from_response_full (endpoint, reply->status,
+                                                                                  reply->content_type,
+                                                                                  reply->body, reply->server_date,
+                                                                                  reply->retry_after);
 
   return rc_protocol_error_to_gerror (protocol, RC_OAUTH_ERROR_MALFORMED, what);
 }
@@ -347,9 +348,10 @@ GError *
 rc_http_reply_to_error (const RcHttpReply *reply,
                         const char        *endpoint)
 {
-  g_autoptr(RcProtocolError) protocol = rc_protocol_error_new_from_response (endpoint, reply->status,
-                                                                             reply->content_type,
-                                                                             reply->body, reply->server_date);
+  g_autoptr(RcProtocolError) protocol = rc_protocol_error_new_from_response_full (endpoint, reply->status,
+                                                                                  reply->content_type,
+                                                                                  reply->body, reply->server_date,
+                                                                                  reply->retry_after);
   const char *what = rc_protocol_error_get_error (protocol);
   const char *api = rc_protocol_error_get_api_error_code (protocol);
   g_autofree char *message = NULL;
