@@ -994,6 +994,97 @@ test_oidc_discovery (Fixture       *fixture,
   }
 }
 
+/* A server that answers the token endpoint in bad faith. */
+static void
+serve_hostile (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  const char *mode = *(const char **) user_data;
+
+  soup_server_message_set_status (msg, 200, NULL);
+  if (g_str_equal (mode, "huge"))
+    {
+      gsize size = 2 * 1024 * 1024;
+      char *body = g_malloc (size);
+
+      memset (body, ' ', size);
+      body[0] = '{';
+      body[size - 1] = '}';
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, size);
+    }
+  else if (g_str_equal (mode, "html"))
+    soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "<html>{\"access_token\":\"x\"}</html>", 35);
+  else
+    {
+      GString *deep = g_string_new (NULL);
+
+      for (guint i = 0; i < 100000; i++)
+        g_string_append_c (deep, '[');
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, deep->str, deep->len);
+      g_string_free (deep, TRUE);
+    }
+}
+
+static void
+test_hostile_replies (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(RcProvider) provider = NULL;
+  g_autoptr(RcTokenSet) tokens = rc_token_set_new ("access", "refresh", NULL, 0, 0, NULL, NULL, NULL);
+  g_autofree char *base = NULL;
+  const char *modes[] = { "huge", "html", "deep" };
+  const char *mode = NULL;
+
+  soup_server_add_handler (server, NULL, serve_hostile, &mode, NULL);
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &bound, NULL));
+  g_signal_connect (service, "incoming", G_CALLBACK (hand_to_server), server);
+  base = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  provider = rc_salesforce_provider_new (base, "client", NULL, NULL);
+
+  /* Too big, not JSON, nested past reason: each is a clear error, not a crash. */
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(RcTokenSet) renewed = NULL;
+      g_autoptr(GError) error = NULL;
+
+      mode = modes[i];
+      g_test_message ("%s", mode);
+      renewed = refresh (provider, tokens, &error);
+      g_assert_null (renewed);
+      g_assert_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED);
+    }
+
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  soup_server_disconnect (server);
+}
+
+static void
+test_introspection (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(RcProvider) provider = salesforce (fixture);
+  g_autoptr(RcTokenSet) tokens = device_sign_in (fixture, provider, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  rc_provider_introspect_async (provider, tokens, NULL, rc_test_on_async_done, &result);
+  rc_test_wait_for_result (&result, NULL, TIMEOUT);
+  answer = rc_provider_introspect_finish (provider, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_get_boolean_member (answer, "active"));
+  g_assert_cmpstr (json_object_get_string_member (answer, "username"), ==, "ada@reconnect.example");
+}
+
 static void
 test_insecure_urls (void)
 {
@@ -1042,6 +1133,8 @@ main (int   argc,
   ADD ("errors/refresh", test_refresh_errors);
   ADD ("errors/probe", test_probe_errors);
   ADD ("discovery", test_oidc_discovery);
+  ADD ("hostile-replies", test_hostile_replies);
+  ADD ("introspection", test_introspection);
 #undef ADD
   g_test_add_func ("/reconnect/oauth/security/random-strings", test_random_strings);
   g_test_add_func ("/reconnect/oauth/insecure-urls", test_insecure_urls);
