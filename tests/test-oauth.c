@@ -1016,7 +1016,11 @@ serve_hostile (SoupServer        *server,
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, size);
     }
   else if (g_str_equal (mode, "html"))
-    soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "<html>{\"access_token\":\"x\"}</html>", 35);
+    {
+      static const char page[] = "<html>{\"access_token\":\"x\"}</html>";
+
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
+    }
   else
     {
       GString *deep = g_string_new (NULL);
