@@ -1081,8 +1081,6 @@ static void
 test_scenario_service_conditions (Fixture       *fixture,
                                   gconstpointer  data)
 {
-  g_autofree char *sf_token = url_join (fixture->sf, "services/oauth2/token");
-  g_autofree char *entra_token = url_join (fixture->entra, "oauth2/v2.0/token");
   g_autofree char *rest_url = url_join (fixture->sf, "services/data/v60.0/");
   g_autoptr(GError) error = NULL;
 
