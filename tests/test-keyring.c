@@ -11,6 +11,7 @@
 #include <libsecret/secret.h>
 
 #include "rc-credentials-schema.h"
+#include "rc-secret-store.h"
 #include "rc-test-session.h"
 
 #define TIMEOUT_SECONDS 20
@@ -123,6 +124,268 @@ test_keyring_schema_name (void)
   g_assert_null (schema->attributes[2].name);
 }
 
+
+/* ------------------------------------------------------ RcSecretStore -- */
+
+static RcTokenSet *
+make_tokens (const char *tag)
+{
+  g_autofree char *access_id = g_uuid_string_random ();
+  g_autofree char *refresh_id = g_uuid_string_random ();
+  g_autofree char *access = g_strdup_printf ("access-%s-%s", tag, access_id);
+  g_autofree char *refresh = g_strdup_printf ("refresh-%s-%s", tag, refresh_id);
+  const char *scopes[] = { "api", "refresh_token", NULL };
+
+  return rc_token_set_new (access, refresh, NULL, 1700000000, 0, scopes, "https://example.my.salesforce.com", NULL);
+}
+
+static gboolean
+store_save (RcSecretStore  *store,
+            const char     *account_id,
+            RcTokenSet     *tokens,
+            GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rc_secret_store_save_async (store, account_id, tokens, NULL, rc_test_on_async_done, &result);
+  rc_test_wait_for_result (&result, NULL, TIMEOUT_SECONDS);
+  return rc_secret_store_save_finish (store, result, error);
+}
+
+static RcTokenSet *
+store_load (RcSecretStore  *store,
+            const char     *account_id,
+            GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rc_secret_store_load_async (store, account_id, NULL, rc_test_on_async_done, &result);
+  rc_test_wait_for_result (&result, NULL, TIMEOUT_SECONDS);
+  return rc_secret_store_load_finish (store, result, error);
+}
+
+static gboolean
+store_delete (RcSecretStore  *store,
+              const char     *account_id,
+              GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rc_secret_store_delete_async (store, account_id, NULL, rc_test_on_async_done, &result);
+  rc_test_wait_for_result (&result, NULL, TIMEOUT_SECONDS);
+  return rc_secret_store_delete_finish (store, result, error);
+}
+
+/* Every file under the test session's root, searched for @needle. */
+static gboolean
+tree_contains (const char *path,
+               const char *needle)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && g_file_get_contents (path, &contents, &length, NULL))
+        return g_strstr_len (contents, length, needle) != NULL;
+      return FALSE;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (!g_file_test (child, G_FILE_TEST_IS_SYMLINK) && tree_contains (child, needle))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_store_round_trip (void)
+{
+  g_autoptr(RcSecretStore) store = rc_secret_store_new ();
+  g_autoptr(RcTokenSet) ada = make_tokens ("ada");
+  g_autoptr(RcTokenSet) grace = make_tokens ("grace");
+  g_autoptr(RcTokenSet) ada_back = NULL;
+  g_autoptr(RcTokenSet) grace_back = NULL;
+  g_autoptr(RcTokenSet) nobody = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = NULL;
+
+  if (!rc_test_session_require_keyring ())
+    return;
+
+  g_assert_true (store_save (store, "account-ada", ada, &error));
+  g_assert_no_error (error);
+  g_assert_true (store_save (store, "account-grace", grace, &error));
+  g_assert_no_error (error);
+
+  /* Two accounts, no crosstalk. */
+  ada_back = store_load (store, "account-ada", &error);
+  g_assert_no_error (error);
+  grace_back = store_load (store, "account-grace", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rc_token_set_get_access_token (ada_back), ==, rc_token_set_get_access_token (ada));
+  g_assert_cmpstr (rc_token_set_get_refresh_token (ada_back), ==, rc_token_set_get_refresh_token (ada));
+  g_assert_cmpstr (rc_token_set_get_instance_url (ada_back), ==, "https://example.my.salesforce.com");
+  g_assert_cmpstr (rc_token_set_get_refresh_token (grace_back), ==, rc_token_set_get_refresh_token (grace));
+
+  /* An account without an item reads as none, not as an error. */
+  nobody = store_load (store, "account-nobody", &error);
+  g_assert_no_error (error);
+  g_assert_null (nobody);
+
+  /* The tokens are nowhere in plain text: not in HOME, config, data, cache or state. */
+  root = g_path_get_dirname (g_get_home_dir ());
+  g_assert_false (tree_contains (root, rc_token_set_get_refresh_token (ada)));
+  g_assert_false (tree_contains (root, rc_token_set_get_access_token (grace)));
+
+  g_assert_true (store_delete (store, "account-ada", &error));
+  g_assert_true (store_delete (store, "account-grace", &error));
+}
+
+static void
+test_store_generation (void)
+{
+  g_autoptr(RcSecretStore) old_store = rc_secret_store_new ();
+  g_autoptr(RcSecretStore) new_store = rc_secret_store_new ();
+  g_autoptr(RcTokenSet) tokens = make_tokens ("old");
+  g_autoptr(RcTokenSet) seen = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!rc_test_session_require_keyring ())
+    return;
+
+  g_assert_true (store_save (old_store, "account-gen", tokens, &error));
+  rc_secret_store_set_generation (new_store, RC_SECRET_STORE_GENERATION + 1);
+  seen = store_load (new_store, "account-gen", &error);
+  g_assert_no_error (error);
+  g_assert_null (seen);
+
+  /* Deleting removes every generation's item. */
+  g_assert_true (store_delete (new_store, "account-gen", &error));
+  g_clear_pointer (&seen, rc_token_set_unref);
+  seen = store_load (old_store, "account-gen", &error);
+  g_assert_null (seen);
+}
+
+static void
+test_store_delete_leaves_nothing (void)
+{
+  g_autoptr(RcSecretStore) store = rc_secret_store_new ();
+  g_autoptr(RcTokenSet) tokens = make_tokens ("gone");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autolist(SecretRetrievable) items = NULL;
+
+  if (!rc_test_session_require_keyring ())
+    return;
+
+  g_assert_true (store_save (store, "account-gone", tokens, &error));
+  g_assert_true (store_delete (store, "account-gone", &error));
+  g_assert_false (store_delete (store, "account-gone", &error));
+  g_assert_no_error (error);
+
+  secret_password_search (rc_credentials_schema_get (), SECRET_SEARCH_ALL, NULL, rc_test_on_async_done, &result,
+                          "account-id", "account-gone", NULL);
+  rc_test_wait_for_result (&result, NULL, TIMEOUT_SECONDS);
+  items = secret_password_search_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_null (items);
+}
+
+/* In a session of its own: a keyring that is there but locked, whose unlock
+ * prompt nobody answers (on Xvfb it never shows), or no keyring at all. */
+static void
+run_in_other_session (const char *child_case,
+                      gboolean    start_keyring)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  /* Inside the test session's own root, which it removes at the end. */
+  g_autofree char *home = g_build_filename (g_get_user_cache_dir (), "keyring-child-XXXXXX", NULL);
+  /* The keyring and its prompter (a GTK 3 program) must not inherit the
+   * suite's fatal warnings; the test itself gets them back. */
+  g_autofree char *script = g_strdup_printf ("%sG_DEBUG=fatal-warnings exec \"$0\" -p %s",
+                                             start_keyring ? "gnome-keyring-daemon --start --components=secrets >/dev/null; " : "",
+                                             child_case);
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_nonnull (self_exe);
+  g_mkdir_with_parents (g_get_user_cache_dir (), 0700);
+  g_assert_nonnull (g_mkdtemp (home));
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  g_subprocess_launcher_unsetenv (launcher, "G_ENABLE_DIAGNOSTIC");
+  g_subprocess_launcher_setenv (launcher, "RECONNECT_KEYRING_CHILD", start_keyring ? "locked" : "none", TRUE);
+  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", home, TRUE);
+  if (start_keyring)
+    child = g_subprocess_launcher_spawn (launcher, &error, "dbus-run-session", "--", "sh", "-c", script,
+                                         self_exe, NULL);
+  else
+    {
+      g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus", TRUE);
+      child = g_subprocess_launcher_spawn (launcher, &error, self_exe, "-p", child_case, NULL);
+    }
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", out);
+  g_assert_true (g_subprocess_get_if_exited (child));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+  /* Bounded: the store's own limit (2 s in the child), not a hang. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+}
+
+static void
+test_store_locked (void)
+{
+  if (!rc_test_session_require ())
+    return;
+  run_in_other_session ("/reconnect/keyring/child", TRUE);
+}
+
+static void
+test_store_missing (void)
+{
+  if (!rc_test_session_require ())
+    return;
+  run_in_other_session ("/reconnect/keyring/child", FALSE);
+}
+
+/* Runs only inside run_in_other_session(). */
+static void
+test_child (void)
+{
+  const char *mode = g_getenv ("RECONNECT_KEYRING_CHILD");
+  g_autoptr(RcSecretStore) store = rc_secret_store_new ();
+  g_autoptr(RcTokenSet) tokens = make_tokens ("child");
+  g_autoptr(GError) error = NULL;
+
+  if (mode == NULL)
+    return;   /* only meaningful in the child session */
+
+  rc_secret_store_set_timeout (store, 2);
+  g_assert_false (store_save (store, "account-child", tokens, &error));
+  g_assert_nonnull (error);
+  g_test_message ("error %s %d", g_quark_to_string (error->domain), error->code);
+  g_assert_true (error->domain == RC_SECRET_ERROR);
+  if (g_str_equal (mode, "none"))
+    g_assert_cmpint (error->code, ==, RC_SECRET_ERROR_NO_SERVICE);
+  else
+    g_assert_true (error->code == RC_SECRET_ERROR_TIMED_OUT || error->code == RC_SECRET_ERROR_LOCKED);
+  g_test_message ("%s", error->message);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -133,6 +396,12 @@ main (int   argc,
 
   g_test_add_func ("/reconnect/keyring/schema-name", test_keyring_schema_name);
   g_test_add_func ("/reconnect/keyring/round-trip", test_keyring_round_trip);
+  g_test_add_func ("/reconnect/keyring/store/round-trip", test_store_round_trip);
+  g_test_add_func ("/reconnect/keyring/store/generation", test_store_generation);
+  g_test_add_func ("/reconnect/keyring/store/delete-leaves-nothing", test_store_delete_leaves_nothing);
+  g_test_add_func ("/reconnect/keyring/store/locked", test_store_locked);
+  g_test_add_func ("/reconnect/keyring/store/missing", test_store_missing);
+  g_test_add_func ("/reconnect/keyring/child", test_child);
 
   status = g_test_run ();
 

@@ -1,0 +1,415 @@
+/* rc-secret-store.c: each account's tokens in the keyring, and only there
+ *
+ * Copyright 2026 The Reconnect developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Only libsecret's secret_password_* calls, which work both with a Secret
+ * Service on the session bus and through the Flatpak Secret portal.  One
+ * item per account, keyed by account id and format generation, holding the
+ * token bundle's JSON.  Reads go through search + retrieve: in libsecret
+ * 0.20 secret_password_lookup() leaks each reply it decodes.
+ *
+ * Every call has a time limit, because a keyring prompt that nobody answers
+ * never returns.  Failures are RC_SECRET_ERROR with their own codes; there
+ * is no fallback to a file, ever.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+
+#include "rc-credentials-schema.h"
+#include "rc-secret-store.h"
+
+struct _RcSecretStore
+{
+  GObject parent_instance;
+
+  guint   timeout_seconds;
+  int     generation;
+};
+
+G_DEFINE_FINAL_TYPE (RcSecretStore, rc_secret_store, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (rc-secret-error-quark, rc_secret_error)
+
+/* One keyring call: its own cancellable, cancelled by the caller's or by
+ * the time limit, so the two can be told apart. */
+typedef struct
+{
+  GCancellable *cancellable;
+  GCancellable *caller;
+  gulong        caller_id;
+  guint         timeout_id;
+  gboolean      timed_out;
+  char         *account_id;
+  char         *secret;
+  GList        *items;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  if (call->caller_id != 0)
+    g_cancellable_disconnect (call->caller, call->caller_id);
+  g_clear_object (&call->caller);
+  g_clear_handle_id (&call->timeout_id, g_source_remove);
+  g_clear_object (&call->cancellable);
+  g_free (call->account_id);
+  if (call->secret != NULL)
+    secret_password_free (call->secret);
+  g_list_free_full (call->items, g_object_unref);
+  g_free (call);
+}
+
+static void
+on_caller_cancelled (GCancellable *caller,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static gboolean
+on_call_timeout (gpointer user_data)
+{
+  Call *call = user_data;
+
+  call->timeout_id = 0;
+  call->timed_out = TRUE;
+  g_cancellable_cancel (call->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static GTask *
+call_new (RcSecretStore       *self,
+          const char          *account_id,
+          GCancellable        *cancellable,
+          gpointer             source_tag,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Call *call = g_new0 (Call, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  call->account_id = g_strdup (account_id);
+  call->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      call->caller = g_object_ref (cancellable);
+      call->caller_id = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                               call->cancellable, NULL);
+    }
+  call->timeout_id = g_timeout_add_seconds (self->timeout_seconds, on_call_timeout, call);
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+  return task;
+}
+
+/* Turns what libsecret (or D-Bus beneath it) said into one of ours. */
+static GError *
+translate_error (Call   *call,
+                 GError *error)
+{
+  GError *translated;
+
+  if (call->timed_out)
+    translated = g_error_new (RC_SECRET_ERROR, RC_SECRET_ERROR_TIMED_OUT,
+                              _("The keyring did not answer. If it asks for your password, enter it, then try again."));
+  else if (call->caller != NULL && g_cancellable_is_cancelled (call->caller))
+    return error;
+  else if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+           g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+    translated = g_error_new (RC_SECRET_ERROR, RC_SECRET_ERROR_LOCKED,
+                              _("The keyring is locked. Unlock it (it usually opens with your login password) and try again."));
+  else if (error->domain == G_DBUS_ERROR ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    translated = g_error_new (RC_SECRET_ERROR, RC_SECRET_ERROR_NO_SERVICE,
+                              _("No keyring is available, so Reconnect cannot keep your sign-in. Install or start "
+                                "a keyring such as GNOME Keyring, then try again."));
+  else
+    translated = g_error_new (RC_SECRET_ERROR, RC_SECRET_ERROR_FAILED,
+                              _("The keyring refused to keep the sign-in: %s"), error->message);
+
+  g_debug ("Keyring error %s %d: %s", g_quark_to_string (error->domain), error->code, error->message);
+  g_error_free (error);
+  return translated;
+}
+
+static void
+on_stored (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (secret_password_store_finish (result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, translate_error (g_task_get_task_data (task), error));
+}
+
+/**
+ * rc_secret_store_save_async:
+ * @self: a #RcSecretStore
+ * @account_id: the account
+ * @tokens: its tokens
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the keyring has the tokens, or failed
+ * @user_data: data for @callback
+ *
+ * Stores @tokens as the account's one keyring item, replacing the old.
+ */
+void
+rc_secret_store_save_async (RcSecretStore       *self,
+                            const char          *account_id,
+                            RcTokenSet          *tokens,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+  Call *call;
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (RC_IS_SECRET_STORE (self));
+  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (tokens != NULL);
+
+  task = call_new (self, account_id, cancellable, rc_secret_store_save_async, callback, user_data);
+  call = g_task_get_task_data (task);
+  call->secret = rc_token_set_to_json (tokens);
+  /* Translators: the name of the keyring item, as the keyring manager shows it. */
+  label = g_strdup_printf (_("Reconnect sign-in for account %s"), account_id);
+
+  secret_password_store (rc_credentials_schema_get (), SECRET_COLLECTION_DEFAULT, label, call->secret,
+                         call->cancellable, on_stored, task,
+                         "account-id", account_id, "generation", self->generation, NULL);
+}
+
+gboolean
+rc_secret_store_save_finish (RcSecretStore  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_retrieved (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(SecretValue) value = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  GError *error = NULL;
+  RcTokenSet *tokens;
+
+  value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
+  if (value == NULL && error != NULL)
+    {
+      g_task_return_error (task, translate_error (call, error));
+      return;
+    }
+
+  tokens = value ? rc_token_set_new_from_json (secret_value_get_text (value), &parse_error) : NULL;
+  if (tokens == NULL)
+    {
+      g_debug ("Keyring item of account %s unreadable: %s", call->account_id,
+               parse_error ? parse_error->message : "no text");
+      g_task_return_new_error (task, RC_SECRET_ERROR, RC_SECRET_ERROR_CORRUPT,
+                               _("The saved sign-in could not be read back. Sign in again to replace it."));
+      return;
+    }
+
+  g_task_return_pointer (task, tokens, (GDestroyNotify) rc_token_set_unref);
+}
+
+static void
+on_searched (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  call->items = secret_password_search_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, translate_error (call, error));
+      return;
+    }
+  if (call->items == NULL)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  secret_retrievable_retrieve_secret (call->items->data, call->cancellable, on_retrieved, g_steal_pointer (&task));
+}
+
+/**
+ * rc_secret_store_load_async:
+ * @self: a #RcSecretStore
+ * @account_id: the account
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the tokens, %NULL if there are none, or an error
+ * @user_data: data for @callback
+ *
+ * Reads the account's tokens, unlocking the keyring if it must (which may
+ * prompt the user).
+ */
+void
+rc_secret_store_load_async (RcSecretStore       *self,
+                            const char          *account_id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+  Call *call;
+
+  g_return_if_fail (RC_IS_SECRET_STORE (self));
+  g_return_if_fail (account_id != NULL);
+
+  task = call_new (self, account_id, cancellable, rc_secret_store_load_async, callback, user_data);
+  call = g_task_get_task_data (task);
+  secret_password_search (rc_credentials_schema_get (), SECRET_SEARCH_UNLOCK, call->cancellable, on_searched, task,
+                          "account-id", account_id, "generation", self->generation, NULL);
+}
+
+/**
+ * rc_secret_store_load_finish:
+ *
+ * Returns: (transfer full) (nullable): the tokens; %NULL without an error
+ *   when the keyring holds none for the account
+ */
+RcTokenSet *
+rc_secret_store_load_finish (RcSecretStore  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_cleared (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean removed;
+
+  removed = secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    g_task_return_error (task, translate_error (g_task_get_task_data (task), error));
+  else
+    g_task_return_boolean (task, removed);
+}
+
+/**
+ * rc_secret_store_delete_async:
+ * @self: a #RcSecretStore
+ * @account_id: the account
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Removes the account's keyring item, of every generation.
+ */
+void
+rc_secret_store_delete_async (RcSecretStore       *self,
+                              const char          *account_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  Call *call;
+
+  g_return_if_fail (RC_IS_SECRET_STORE (self));
+  g_return_if_fail (account_id != NULL);
+
+  task = call_new (self, account_id, cancellable, rc_secret_store_delete_async, callback, user_data);
+  call = g_task_get_task_data (task);
+  secret_password_clear (rc_credentials_schema_get (), call->cancellable, on_cleared, task,
+                         "account-id", account_id, NULL);
+}
+
+/**
+ * rc_secret_store_delete_finish:
+ *
+ * Returns: %TRUE if an item was removed; %FALSE with no error if there was none
+ */
+gboolean
+rc_secret_store_delete_finish (RcSecretStore  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+rc_secret_store_class_init (RcSecretStoreClass *klass)
+{
+}
+
+static void
+rc_secret_store_init (RcSecretStore *self)
+{
+  self->timeout_seconds = RC_SECRET_STORE_DEFAULT_TIMEOUT;
+  self->generation = RC_SECRET_STORE_GENERATION;
+}
+
+RcSecretStore *
+rc_secret_store_new (void)
+{
+  return g_object_new (RC_TYPE_SECRET_STORE, NULL);
+}
+
+/**
+ * rc_secret_store_set_timeout:
+ * @self: a #RcSecretStore
+ * @seconds: how long one keyring call may take, prompt included
+ */
+void
+rc_secret_store_set_timeout (RcSecretStore *self,
+                             guint          seconds)
+{
+  g_return_if_fail (RC_IS_SECRET_STORE (self));
+  g_return_if_fail (seconds > 0);
+
+  self->timeout_seconds = seconds;
+}
+
+/**
+ * rc_secret_store_set_generation:
+ * @self: a #RcSecretStore
+ * @generation: the stored form to read and write
+ *
+ * For migrations and tests: items of other generations are invisible.
+ */
+void
+rc_secret_store_set_generation (RcSecretStore *self,
+                                int            generation)
+{
+  g_return_if_fail (RC_IS_SECRET_STORE (self));
+
+  self->generation = generation;
+}
