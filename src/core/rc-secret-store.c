@@ -21,7 +21,7 @@
 #include <libsecret/secret.h>
 
 #include "rc-credentials-schema.h"
-#include "rc-secret-store.h"
+#include "rc-secret-store-private.h"
 
 struct _RcSecretStore
 {
@@ -29,9 +29,17 @@ struct _RcSecretStore
 
   guint   timeout_seconds;
   int     generation;
+  guint   failing_saves;
 };
 
 G_DEFINE_FINAL_TYPE (RcSecretStore, rc_secret_store, G_TYPE_OBJECT)
+
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_QUARK (rc-secret-error-quark, rc_secret_error)
 
@@ -147,12 +155,17 @@ on_stored (GObject      *source,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  RcSecretStore *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (secret_password_store_finish (result, &error))
-    g_task_return_boolean (task, TRUE);
+    {
+      g_signal_emit (self, signals[SAVED], 0, call->account_id);
+      g_task_return_boolean (task, TRUE);
+    }
   else
-    g_task_return_error (task, translate_error (g_task_get_task_data (task), error));
+    g_task_return_error (task, translate_error (call, error));
 }
 
 /**
@@ -184,6 +197,16 @@ rc_secret_store_save_async (RcSecretStore       *self,
 
   task = call_new (self, account_id, cancellable, rc_secret_store_save_async, callback, user_data);
   call = g_task_get_task_data (task);
+
+  if (self->failing_saves > 0)
+    {
+      self->failing_saves--;
+      g_task_return_new_error (task, RC_SECRET_ERROR, RC_SECRET_ERROR_FAILED,
+                               _("The keyring refused to keep the sign-in: %s"), "injected failure");
+      g_object_unref (task);
+      return;
+    }
+
   call->secret = rc_token_set_to_json (tokens);
   /* Translators: the name of the keyring item, as the keyring manager shows it. */
   label = g_strdup_printf (_("Reconnect sign-in for account %s"), account_id);
@@ -368,6 +391,14 @@ rc_secret_store_delete_finish (RcSecretStore  *self,
 static void
 rc_secret_store_class_init (RcSecretStoreClass *klass)
 {
+  /**
+   * RcSecretStore::saved:
+   * @account_id: the account whose tokens the keyring now holds
+   *
+   * Emitted when a save has reached the keyring.
+   */
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -412,4 +443,21 @@ rc_secret_store_set_generation (RcSecretStore *self,
   g_return_if_fail (RC_IS_SECRET_STORE (self));
 
   self->generation = generation;
+}
+
+/**
+ * rc_secret_store_fail_next_saves:
+ * @self: a #RcSecretStore
+ * @count: how many of the next saves fail with RC_SECRET_ERROR_FAILED
+ *
+ * For tests of what survives a keyring that refuses a write (see
+ * rc-secret-store-private.h); never called by Reconnect itself.
+ */
+void
+rc_secret_store_fail_next_saves (RcSecretStore *self,
+                                 guint          count)
+{
+  g_return_if_fail (RC_IS_SECRET_STORE (self));
+
+  self->failing_saves = count;
 }

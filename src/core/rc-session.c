@@ -1,0 +1,434 @@
+/* rc-session.c: one account's live credentials
+ *
+ * Copyright 2026 The Reconnect developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Hands out a usable access token: the cached one while it is not about to
+ * expire, else the result of one refresh shared by every caller waiting at
+ * that moment (never two refreshes at once for an account: with rotation,
+ * the second would present a retired refresh token and the provider would
+ * revoke the grant).  A rotated refresh token reaches the keyring before any
+ * caller gets the new access token.  If the keyring refuses, the new tokens
+ * stay in memory, the write is retried, and the old refresh token is never
+ * presented again.
+ */
+
+#include "config.h"
+
+#include "rc-session.h"
+
+#define DEFAULT_RETRY_DELAY 30
+
+struct _RcSession
+{
+  GObject        parent_instance;
+
+  char          *account_id;
+  RcProvider    *provider;
+  RcSecretStore *store;
+  RcTokenSet    *tokens;
+  gboolean       loaded;
+  gboolean       saved;        /* the keyring holds what is in memory */
+
+  GPtrArray     *waiters;      /* GTask: one refresh (or load) for all */
+  gboolean       busy;
+  gboolean       force;
+  guint          retry_id;
+  guint          retry_delay;
+};
+
+G_DEFINE_FINAL_TYPE (RcSession, rc_session, G_TYPE_OBJECT)
+
+static void start_work (RcSession *self);
+
+static void
+complete_waiters (RcSession    *self,
+                  const GError *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->waiters);
+
+  self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->busy = FALSE;
+  self->force = FALSE;
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_pointer (task, rc_token_set_ref (self->tokens), (GDestroyNotify) rc_token_set_unref);
+    }
+}
+
+static void schedule_retry (RcSession *self);
+
+static void
+on_retry_saved (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(RcSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (rc_secret_store_save_finish (RC_SECRET_STORE (source), result, &error))
+    self->saved = TRUE;
+  else
+    {
+      g_debug ("Account %s: the keyring still refuses its new tokens: %s", self->account_id, error->message);
+      schedule_retry (self);
+    }
+}
+
+static gboolean
+on_retry (gpointer user_data)
+{
+  RcSession *self = user_data;
+
+  self->retry_id = 0;
+  if (!self->saved && self->tokens != NULL)
+    rc_secret_store_save_async (self->store, self->account_id, self->tokens, NULL, on_retry_saved, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (RcSession *self)
+{
+  if (self->retry_id == 0)
+    self->retry_id = g_timeout_add_seconds (self->retry_delay, on_retry, self);
+}
+
+typedef struct
+{
+  RcSession  *self;
+  RcTokenSet *old_tokens;
+} Refresh;
+
+static void
+on_refresh_saved (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(RcSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (rc_secret_store_save_finish (RC_SECRET_STORE (source), result, &error))
+    self->saved = TRUE;
+  else
+    {
+      /* The new tokens are the only good ones now: keep them, keep trying. */
+      g_debug ("Account %s: the keyring refused the renewed tokens, retrying: %s", self->account_id, error->message);
+      schedule_retry (self);
+    }
+
+  complete_waiters (self, NULL);
+}
+
+static void
+on_refreshed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(RcSession) self = user_data;
+  g_autoptr(RcTokenSet) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean rotated;
+
+  fresh = rc_provider_refresh_finish (RC_PROVIDER (source), result, &error);
+  if (fresh == NULL)
+    {
+      complete_waiters (self, error);
+      return;
+    }
+
+  rotated = g_strcmp0 (rc_token_set_get_refresh_token (fresh), rc_token_set_get_refresh_token (self->tokens)) != 0;
+  g_clear_pointer (&self->tokens, rc_token_set_unref);
+  self->tokens = g_steal_pointer (&fresh);
+  self->saved = FALSE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+
+  /* Write before use when the refresh token rotated; otherwise the keyring
+   * catches up in the background (other processes share the access token). */
+  if (rotated)
+    rc_secret_store_save_async (self->store, self->account_id, self->tokens, NULL,
+                                on_refresh_saved, g_object_ref (self));
+  else
+    {
+      rc_secret_store_save_async (self->store, self->account_id, self->tokens, NULL,
+                                  on_retry_saved, g_object_ref (self));
+      complete_waiters (self, NULL);
+    }
+}
+
+static gboolean
+needs_refresh (RcSession *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  return self->force || rc_token_set_expires_within (self->tokens, now, RC_SESSION_EXPIRY_MARGIN);
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(RcSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  RcTokenSet *tokens;
+
+  tokens = rc_secret_store_load_finish (RC_SECRET_STORE (source), result, &error);
+  if (error != NULL)
+    {
+      complete_waiters (self, error);
+      return;
+    }
+  if (tokens == NULL)
+    {
+      g_autoptr(GError) none = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                                    "This account is not signed in");
+
+      complete_waiters (self, none);
+      return;
+    }
+
+  self->tokens = tokens;
+  self->loaded = TRUE;
+  self->saved = TRUE;
+  start_work (self);
+}
+
+static void
+start_work (RcSession *self)
+{
+  if (!self->loaded)
+    {
+      rc_secret_store_load_async (self->store, self->account_id, NULL, on_loaded, g_object_ref (self));
+      return;
+    }
+
+  if (!needs_refresh (self))
+    {
+      complete_waiters (self, NULL);
+      return;
+    }
+
+  rc_provider_refresh_async (self->provider, self->tokens, NULL, on_refreshed, g_object_ref (self));
+}
+
+static void
+rc_session_dispose (GObject *object)
+{
+  RcSession *self = RC_SESSION (object);
+
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_object (&self->provider);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (rc_session_parent_class)->dispose (object);
+}
+
+static void
+rc_session_finalize (GObject *object)
+{
+  RcSession *self = RC_SESSION (object);
+
+  g_free (self->account_id);
+  g_clear_pointer (&self->tokens, rc_token_set_unref);
+  g_clear_pointer (&self->waiters, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (rc_session_parent_class)->finalize (object);
+}
+
+static void
+rc_session_class_init (RcSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = rc_session_dispose;
+  object_class->finalize = rc_session_finalize;
+}
+
+static void
+rc_session_init (RcSession *self)
+{
+  self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->retry_delay = DEFAULT_RETRY_DELAY;
+}
+
+/**
+ * rc_session_new:
+ * @account_id: the account
+ * @provider: its provider
+ * @store: the keyring
+ *
+ * Returns: (transfer full): a session; it reads the keyring on first use
+ */
+RcSession *
+rc_session_new (const char    *account_id,
+                RcProvider    *provider,
+                RcSecretStore *store)
+{
+  RcSession *self;
+
+  g_return_val_if_fail (account_id != NULL, NULL);
+  g_return_val_if_fail (RC_IS_PROVIDER (provider), NULL);
+  g_return_val_if_fail (RC_IS_SECRET_STORE (store), NULL);
+
+  self = g_object_new (RC_TYPE_SESSION, NULL);
+  self->account_id = g_strdup (account_id);
+  self->provider = g_object_ref (provider);
+  self->store = g_object_ref (store);
+  return self;
+}
+
+const char *
+rc_session_get_account_id (RcSession *self)
+{
+  g_return_val_if_fail (RC_IS_SESSION (self), NULL);
+  return self->account_id;
+}
+
+/**
+ * rc_session_get_tokens:
+ *
+ * Returns: (transfer none) (nullable): the tokens in memory
+ */
+RcTokenSet *
+rc_session_get_tokens (RcSession *self)
+{
+  g_return_val_if_fail (RC_IS_SESSION (self), NULL);
+  return self->tokens;
+}
+
+/**
+ * rc_session_get_saved:
+ *
+ * Returns: whether the keyring holds the tokens in memory
+ */
+gboolean
+rc_session_get_saved (RcSession *self)
+{
+  g_return_val_if_fail (RC_IS_SESSION (self), FALSE);
+  return self->saved;
+}
+
+void
+rc_session_set_retry_delay (RcSession *self,
+                            guint      seconds)
+{
+  g_return_if_fail (RC_IS_SESSION (self));
+  g_return_if_fail (seconds > 0);
+  self->retry_delay = seconds;
+}
+
+static void
+on_adopted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RcSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (rc_secret_store_save_finish (RC_SECRET_STORE (source), result, &error))
+    {
+      self->saved = TRUE;
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * rc_session_adopt_async:
+ * @self: a #RcSession
+ * @tokens: the tokens of a new sign-in
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once the keyring holds them
+ * @user_data: data for @callback
+ *
+ * Takes the tokens of a sign-in: in memory at once, in the keyring when
+ * this finishes.
+ */
+void
+rc_session_adopt_async (RcSession           *self,
+                        RcTokenSet          *tokens,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (RC_IS_SESSION (self));
+  g_return_if_fail (tokens != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rc_session_adopt_async);
+  g_clear_pointer (&self->tokens, rc_token_set_unref);
+  self->tokens = rc_token_set_ref (tokens);
+  self->loaded = TRUE;
+  self->saved = FALSE;
+  rc_secret_store_save_async (self->store, self->account_id, tokens, cancellable, on_adopted, task);
+}
+
+gboolean
+rc_session_adopt_finish (RcSession     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * rc_session_get_access_token_async:
+ * @self: a #RcSession
+ * @force_refresh: refresh even if the access token looks valid (after a
+ *   401 from the provider)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the tokens to use
+ * @user_data: data for @callback
+ *
+ * Every caller waiting at the same time shares one keyring read and one
+ * refresh.
+ */
+void
+rc_session_get_access_token_async (RcSession           *self,
+                                   gboolean             force_refresh,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (RC_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rc_session_get_access_token_async);
+  g_ptr_array_add (self->waiters, task);
+
+  /* A forced refresh joins one under way: that one renews the token too. */
+  if (self->busy)
+    return;
+
+  self->busy = TRUE;
+  self->force = force_refresh;
+  start_work (self);
+}
+
+/**
+ * rc_session_get_access_token_finish:
+ *
+ * Returns: (transfer full): the tokens, with a usable access token
+ */
+RcTokenSet *
+rc_session_get_access_token_finish (RcSession     *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
