@@ -1,0 +1,559 @@
+/* rc-account-store.c: where the accounts live
+ *
+ * Copyright 2026 The Reconnect developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A GListModel of RcAccount.  The user's accounts are in
+ * $XDG_CONFIG_HOME/reconnect/accounts.ini, written atomically (a new file
+ * renamed over the old) with a format version; an administrator's, read
+ * only, in the .ini files of $XDG_CONFIG_DIRS/reconnect/accounts.d; the run-time state
+ * (last check, last success, first failure, cause) in
+ * $XDG_STATE_HOME/reconnect/state.ini.  None of them holds a secret.  A file
+ * that cannot be read is set aside under a new name, and said so.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "rc-account-store.h"
+#include "rc-protocol-error.h"
+
+#define GROUP_PREFIX "account "
+
+struct _RcAccountStore
+{
+  GObject    parent_instance;
+
+  char      *config_dir;
+  GStrv      system_dirs;
+  char      *state_dir;
+  GPtrArray *accounts;
+  char      *problem;
+};
+
+static void rc_account_store_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (RcAccountStore, rc_account_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, rc_account_store_list_model_init))
+
+static GType
+rc_account_store_get_item_type (GListModel *model)
+{
+  return RC_TYPE_ACCOUNT;
+}
+
+static guint
+rc_account_store_get_n_items (GListModel *model)
+{
+  return RC_ACCOUNT_STORE (model)->accounts->len;
+}
+
+static gpointer
+rc_account_store_get_item (GListModel *model,
+                           guint       position)
+{
+  RcAccountStore *self = RC_ACCOUNT_STORE (model);
+
+  if (position >= self->accounts->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->accounts, position));
+}
+
+static void
+rc_account_store_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = rc_account_store_get_item_type;
+  iface->get_n_items = rc_account_store_get_n_items;
+  iface->get_item = rc_account_store_get_item;
+}
+
+static char *
+accounts_path (RcAccountStore *self)
+{
+  return g_build_filename (self->config_dir, "accounts.ini", NULL);
+}
+
+static char *
+state_path (RcAccountStore *self)
+{
+  return g_build_filename (self->state_dir, "state.ini", NULL);
+}
+
+static void
+add_problem (RcAccountStore *self,
+             const char     *text)
+{
+  g_autofree char *old = g_steal_pointer (&self->problem);
+
+  self->problem = old ? g_strconcat (old, "\n", text, NULL) : g_strdup (text);
+}
+
+/* Renames an unreadable file out of the way, so the next save starts
+ * clean and the user (or support) still has the original. */
+static void
+set_aside (RcAccountStore *self,
+           const char     *path,
+           const char     *why)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  g_autofree char *aside = g_strdup_printf ("%s.unreadable-%s", path, stamp);
+  g_autofree char *text = NULL;
+
+  if (g_rename (path, aside) == 0)
+    text = g_strdup_printf (_("Your saved accounts could not be read (%s), so Reconnect started without them. "
+                              "The file was kept as %s."), why, aside);
+  else
+    text = g_strdup_printf (_("Your saved accounts could not be read (%s)."), why);
+  g_message ("%s", text);
+  add_problem (self, text);
+}
+
+static RcAccount *
+account_from_group (GKeyFile   *file,
+                    const char *group,
+                    gboolean    provisioned)
+{
+  g_autofree char *provider = g_key_file_get_string (file, group, "provider", NULL);
+  g_autofree char *endpoint = g_key_file_get_string (file, group, "endpoint", NULL);
+  g_autofree char *client_id = g_key_file_get_string (file, group, "client-id", NULL);
+  g_autofree char *redirect = g_key_file_get_string (file, group, "redirect-uri", NULL);
+  g_autofree char *environment = g_key_file_get_string (file, group, "environment-url", NULL);
+  g_autofree char *name = g_key_file_get_string (file, group, "name", NULL);
+  g_autofree char *user = g_key_file_get_string (file, group, "user", NULL);
+  const char *id = group + strlen (GROUP_PREFIX);
+  RcAccount *account;
+
+  if (*id == '\0' || !rc_account_validate (provider, endpoint, client_id, redirect, NULL))
+    return NULL;
+
+  account = rc_account_new (id, provider, endpoint, client_id);
+  rc_account_set_redirect_uri (account, redirect);
+  rc_account_set_environment_url (account, environment);
+  rc_account_set_display_name (account, name);
+  rc_account_set_user (account, user);
+  rc_account_set_provisioned (account, provisioned);
+  return account;
+}
+
+static void
+load_file (RcAccountStore *self,
+           const char     *path,
+           gboolean        provisioned)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) groups = NULL;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &error))
+    {
+      if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return;
+      if (provisioned)
+        {
+          g_autofree char *text = g_strdup_printf (_("The accounts your administrator set up in %s could not be read: %s"),
+                                                   path, error->message);
+          add_problem (self, text);
+        }
+      else
+        set_aside (self, path, error->message);
+      return;
+    }
+
+  if (!provisioned && g_key_file_get_integer (file, "reconnect", "format", NULL) != RC_ACCOUNT_STORE_FORMAT)
+    {
+      set_aside (self, path, _("it was written in a format this version does not know"));
+      return;
+    }
+
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autoptr(RcAccount) account = NULL;
+
+      if (!g_str_has_prefix (groups[i], GROUP_PREFIX))
+        continue;
+      /* An administrator's account wins over a user's with the same id. */
+      if (rc_account_store_lookup (self, groups[i] + strlen (GROUP_PREFIX)) != NULL)
+        continue;
+
+      account = account_from_group (file, groups[i], provisioned);
+      if (account == NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_("The account “%s” in %s is incomplete and was left out."),
+                                                   groups[i] + strlen (GROUP_PREFIX), path);
+          add_problem (self, text);
+          continue;
+        }
+      g_ptr_array_add (self->accounts, g_steal_pointer (&account));
+    }
+}
+
+static void
+load_state (RcAccountStore *self)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *path = state_path (self);
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL))
+    return;   /* run-time state is a cache: start fresh */
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      RcAccount *account = g_ptr_array_index (self->accounts, i);
+      const char *id = rc_account_get_id (account);
+      g_autofree char *state = g_key_file_get_string (file, id, "state", NULL);
+      g_autofree char *cause = g_key_file_get_string (file, id, "cause", NULL);
+      RcConnectionState value;
+
+      if (rc_connection_state_from_string (state, &value))
+        rc_account_set_state (account, value);
+      rc_account_set_cause (account, cause);
+      rc_account_set_checked_at (account, MAX (0, g_key_file_get_int64 (file, id, "checked-at", NULL)));
+      rc_account_set_last_ok (account, MAX (0, g_key_file_get_int64 (file, id, "last-ok", NULL)));
+      rc_account_set_first_failure (account, MAX (0, g_key_file_get_int64 (file, id, "first-failure", NULL)));
+    }
+}
+
+/**
+ * rc_account_store_load:
+ * @self: a #RcAccountStore
+ *
+ * (Re)reads every account: the administrator's first, then the user's,
+ * then the run-time state.  Problems never fail the load: they are in
+ * rc_account_store_get_problem().
+ */
+void
+rc_account_store_load (RcAccountStore *self)
+{
+  g_autofree char *path = NULL;
+  guint removed;
+
+  g_return_if_fail (RC_IS_ACCOUNT_STORE (self));
+
+  removed = self->accounts->len;
+  g_ptr_array_set_size (self->accounts, 0);
+  g_clear_pointer (&self->problem, g_free);
+
+  for (guint i = 0; self->system_dirs[i] != NULL; i++)
+    {
+      g_autofree char *dir_path = g_build_filename (self->system_dirs[i], "reconnect", "accounts.d", NULL);
+      g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        if (g_str_has_suffix (name, ".ini"))
+          g_ptr_array_add (names, g_strdup (name));
+      g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+      for (guint j = 0; j < names->len; j++)
+        {
+          g_autofree char *file = g_build_filename (dir_path, g_ptr_array_index (names, j), NULL);
+
+          load_file (self, file, TRUE);
+        }
+    }
+
+  path = accounts_path (self);
+  load_file (self, path, FALSE);
+  load_state (self);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->accounts->len);
+}
+
+static gboolean
+write_atomically (const char  *path,
+                  const char  *contents,
+                  GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Could not create the folder %s: %s"), dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* g_file_set_contents_full writes a temporary file, syncs it and renames
+   * it over the old one: a crash leaves the old file or the new, never half. */
+  return g_file_set_contents_full (path, contents, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0600, error);
+}
+
+/**
+ * rc_account_store_save:
+ * @self: a #RcAccountStore
+ * @error: return location for a #GError
+ *
+ * Writes the user's accounts (not the administrator's).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+rc_account_store_save (RcAccountStore  *self,
+                       GError         **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *data = NULL;
+  g_autofree char *path = accounts_path (self);
+
+  g_return_val_if_fail (RC_IS_ACCOUNT_STORE (self), FALSE);
+
+  g_key_file_set_integer (file, "reconnect", "format", RC_ACCOUNT_STORE_FORMAT);
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      RcAccount *account = g_ptr_array_index (self->accounts, i);
+      g_autofree char *group = g_strconcat (GROUP_PREFIX, rc_account_get_id (account), NULL);
+
+      if (rc_account_get_provisioned (account))
+        continue;
+
+      g_key_file_set_string (file, group, "provider", rc_account_get_provider (account));
+      g_key_file_set_string (file, group, "endpoint", rc_account_get_endpoint (account));
+      g_key_file_set_string (file, group, "client-id", rc_account_get_client_id (account));
+#define OPTIONAL(key, value) if ((value) != NULL) g_key_file_set_string (file, group, key, value)
+      OPTIONAL ("redirect-uri", rc_account_get_redirect_uri (account));
+      OPTIONAL ("environment-url", rc_account_get_environment_url (account));
+      OPTIONAL ("user", rc_account_get_user (account));
+#undef OPTIONAL
+      if (g_strcmp0 (rc_account_get_display_name (account), rc_account_get_endpoint (account)) != 0 &&
+          g_strcmp0 (rc_account_get_display_name (account), rc_account_get_user (account)) != 0)
+        g_key_file_set_string (file, group, "name", rc_account_get_display_name (account));
+    }
+
+  data = g_key_file_to_data (file, NULL, NULL);
+  return write_atomically (path, data, error);
+}
+
+/**
+ * rc_account_store_save_state:
+ * @self: a #RcAccountStore
+ * @error: return location for a #GError
+ *
+ * Writes every account's run-time state.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+rc_account_store_save_state (RcAccountStore  *self,
+                             GError         **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *data = NULL;
+  g_autofree char *path = state_path (self);
+
+  g_return_val_if_fail (RC_IS_ACCOUNT_STORE (self), FALSE);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      RcAccount *account = g_ptr_array_index (self->accounts, i);
+      const char *id = rc_account_get_id (account);
+
+      g_key_file_set_string (file, id, "state", rc_connection_state_to_string (rc_account_get_state (account)));
+      if (rc_account_get_cause (account) != NULL)
+        g_key_file_set_string (file, id, "cause", rc_account_get_cause (account));
+      g_key_file_set_int64 (file, id, "checked-at", rc_account_get_checked_at (account));
+      g_key_file_set_int64 (file, id, "last-ok", rc_account_get_last_ok (account));
+      g_key_file_set_int64 (file, id, "first-failure", rc_account_get_first_failure (account));
+    }
+
+  data = g_key_file_to_data (file, NULL, NULL);
+  return write_atomically (path, data, error);
+}
+
+/**
+ * rc_account_store_lookup:
+ *
+ * Returns: (transfer none) (nullable): the account with @id
+ */
+RcAccount *
+rc_account_store_lookup (RcAccountStore *self,
+                         const char     *id)
+{
+  g_return_val_if_fail (RC_IS_ACCOUNT_STORE (self), NULL);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    if (g_strcmp0 (rc_account_get_id (g_ptr_array_index (self->accounts, i)), id) == 0)
+      return g_ptr_array_index (self->accounts, i);
+
+  return NULL;
+}
+
+/**
+ * rc_account_store_add:
+ * @self: a #RcAccountStore
+ * @account: a new account
+ * @error: return location for a #GError
+ *
+ * Checks @account, adds it and saves.
+ *
+ * Returns: %TRUE if it was added and saved
+ */
+gboolean
+rc_account_store_add (RcAccountStore  *self,
+                      RcAccount       *account,
+                      GError         **error)
+{
+  g_return_val_if_fail (RC_IS_ACCOUNT_STORE (self), FALSE);
+  g_return_val_if_fail (RC_IS_ACCOUNT (account), FALSE);
+
+  if (!rc_account_validate (rc_account_get_provider (account), rc_account_get_endpoint (account),
+                            rc_account_get_client_id (account), rc_account_get_redirect_uri (account), error))
+    return FALSE;
+  if (rc_account_store_lookup (self, rc_account_get_id (account)) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("There is already an account “%s”"),
+                   rc_account_get_id (account));
+      return FALSE;
+    }
+
+  g_ptr_array_add (self->accounts, g_object_ref (account));
+  if (!rc_account_store_save (self, error))
+    {
+      g_ptr_array_remove_index (self->accounts, self->accounts->len - 1);
+      return FALSE;
+    }
+  g_list_model_items_changed (G_LIST_MODEL (self), self->accounts->len - 1, 0, 1);
+  return TRUE;
+}
+
+/**
+ * rc_account_store_remove:
+ * @self: a #RcAccountStore
+ * @id: the account
+ * @error: return location for a #GError
+ *
+ * Forgets a user's account (its metadata; the keyring item is RcSession's
+ * business).  An administrator's account cannot be removed.
+ *
+ * Returns: %TRUE if it was removed and the file saved
+ */
+gboolean
+rc_account_store_remove (RcAccountStore  *self,
+                         const char      *id,
+                         GError         **error)
+{
+  g_return_val_if_fail (RC_IS_ACCOUNT_STORE (self), FALSE);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      RcAccount *account = g_ptr_array_index (self->accounts, i);
+      g_autoptr(RcAccount) removed = NULL;
+
+      if (g_strcmp0 (rc_account_get_id (account), id) != 0)
+        continue;
+
+      if (rc_account_get_provisioned (account))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                       _("Your administrator set up “%s”; only they can remove it"),
+                       rc_account_get_display_name (account));
+          return FALSE;
+        }
+
+      removed = g_ptr_array_steal_index (self->accounts, i);
+      if (!rc_account_store_save (self, error))
+        {
+          g_ptr_array_insert (self->accounts, i, g_steal_pointer (&removed));
+          return FALSE;
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
+      return TRUE;
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no account “%s”"), id);
+  return FALSE;
+}
+
+/**
+ * rc_account_store_new_id:
+ *
+ * Returns: (transfer full): an id no account has, such as "salesforce-2"
+ */
+char *
+rc_account_store_new_id (RcAccountStore *self,
+                         const char     *provider)
+{
+  for (guint n = 1;; n++)
+    {
+      g_autofree char *id = g_strdup_printf ("%s-%u", provider, n);
+
+      if (rc_account_store_lookup (self, id) == NULL)
+        return g_steal_pointer (&id);
+    }
+}
+
+const char *
+rc_account_store_get_problem (RcAccountStore *self)
+{
+  g_return_val_if_fail (RC_IS_ACCOUNT_STORE (self), NULL);
+  return self->problem;
+}
+
+static void
+rc_account_store_finalize (GObject *object)
+{
+  RcAccountStore *self = RC_ACCOUNT_STORE (object);
+
+  g_free (self->config_dir);
+  g_strfreev (self->system_dirs);
+  g_free (self->state_dir);
+  g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_free (self->problem);
+
+  G_OBJECT_CLASS (rc_account_store_parent_class)->finalize (object);
+}
+
+static void
+rc_account_store_class_init (RcAccountStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rc_account_store_finalize;
+}
+
+static void
+rc_account_store_init (RcAccountStore *self)
+{
+  self->accounts = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * rc_account_store_new:
+ * @config_dir: the user's folder for accounts.ini
+ * @system_config_dirs: where administrators' accounts.d folders may be
+ * @state_dir: the folder for state.ini
+ *
+ * Returns: (transfer full): a store; call rc_account_store_load()
+ */
+RcAccountStore *
+rc_account_store_new (const char         *config_dir,
+                      const char * const *system_config_dirs,
+                      const char         *state_dir)
+{
+  RcAccountStore *self = g_object_new (RC_TYPE_ACCOUNT_STORE, NULL);
+
+  self->config_dir = g_strdup (config_dir);
+  self->system_dirs = g_strdupv ((char **) system_config_dirs);
+  self->state_dir = g_strdup (state_dir);
+  return self;
+}
+
+/**
+ * rc_account_store_new_default:
+ *
+ * Returns: (transfer full): the store in the XDG base directories
+ */
+RcAccountStore *
+rc_account_store_new_default (void)
+{
+  g_autofree char *config = g_build_filename (g_get_user_config_dir (), "reconnect", NULL);
+  g_autofree char *state = g_build_filename (g_get_user_state_dir (), "reconnect", NULL);
+
+  return rc_account_store_new (config, g_get_system_config_dirs (), state);
+}
