@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "rc-device-authorization.h"
 #include "rc-entra-provider.h"
 #include "rc-salesforce-provider.h"
@@ -295,6 +297,48 @@ test_keyring_refuses_rotation (Fixture       *fixture,
   forget (fixture, "account-refused");
 }
 
+static void
+test_sign_out (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("reconnect-signout-XXXXXX", NULL);
+  const char *none[] = { NULL };
+  g_autoptr(RcAccountStore) accounts = rc_account_store_new (dir, none, dir);
+  g_autoptr(RcAccount) account = rc_account_new ("salesforce-1", "salesforce", fixture->root,
+                                                 rc_sim_get_client_id (fixture->sim));
+  g_autoptr(RcProvider) provider = rc_salesforce_provider_new (fixture->root, rc_sim_get_client_id (fixture->sim), NULL, NULL);
+  g_autoptr(RcSession) session = rc_session_new ("salesforce-1", provider, fixture->store);
+  g_autoptr(RcTokenSet) signed_in = device_sign_in (fixture, provider);
+  g_autoptr(RcTokenSet) left = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ini = g_build_filename (dir, "accounts.ini", NULL);
+  g_autofree char *state = g_build_filename (dir, "state.ini", NULL);
+
+  if (!rc_test_session_require_keyring ())
+    return;
+
+  g_assert_true (rc_account_store_add (accounts, account, &error));
+  adopt (session, signed_in);
+  g_assert_cmpuint (rc_sim_get_live_grants (fixture->sim), ==, 1);
+
+  rc_session_sign_out_async (session, accounts, NULL, rc_test_on_async_done, &result);
+  rc_test_wait_for_result (&result, NULL, TIMEOUT);
+  g_assert_true (rc_session_sign_out_finish (session, result, &error));
+  g_assert_no_error (error);
+
+  /* Revoked at the provider, gone from the keyring, gone from the list. */
+  g_assert_cmpuint (rc_sim_get_live_grants (fixture->sim), ==, 0);
+  left = stored (fixture, "salesforce-1");
+  g_assert_null (left);
+  g_assert_null (rc_account_store_lookup (accounts, "salesforce-1"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (accounts)), ==, 0);
+
+  g_remove (ini);
+  g_remove (state);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -305,6 +349,7 @@ main (int   argc,
   ADD ("single-flight", test_single_flight);
   ADD ("rotation-written-first", test_rotation_written_first);
   ADD ("keyring-refuses-rotation", test_keyring_refuses_rotation);
+  ADD ("sign-out", test_sign_out);
 #undef ADD
 
   return g_test_run ();

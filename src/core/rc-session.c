@@ -432,3 +432,104 @@ rc_session_get_access_token_finish (RcSession     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+static void
+on_signed_out_keyring (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RcSession *self = g_task_get_source_object (task);
+  RcAccountStore *accounts = g_task_get_task_data (task);
+  RcAccount *account;
+  GError *error = NULL;
+
+  rc_secret_store_delete_finish (RC_SECRET_STORE (source), result, &error);
+  if (error != NULL)
+    {
+      /* The keyring still holds it: say so, and keep the account listed. */
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_clear_pointer (&self->tokens, rc_token_set_unref);
+  self->loaded = FALSE;
+  self->saved = FALSE;
+
+  /* Last, the account itself; an administrator's stays, signed out. */
+  account = accounts ? rc_account_store_lookup (accounts, self->account_id) : NULL;
+  if (account != NULL && rc_account_get_provisioned (account))
+    {
+      rc_account_set_state (account, RC_CONNECTION_SIGNED_OUT);
+      rc_account_set_cause (account, NULL);
+      rc_account_set_user (account, NULL);
+    }
+  else if (account != NULL && !rc_account_store_remove (accounts, self->account_id, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_signed_out_provider (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RcSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  /* RFC 7009: forget the tokens here whatever the provider answered. */
+  if (!rc_provider_revoke_finish (RC_PROVIDER (source), result, &error))
+    g_debug ("Account %s: the provider did not confirm the revocation: %s", self->account_id, error->message);
+
+  cancellable = g_task_get_cancellable (task);
+  rc_secret_store_delete_async (self->store, self->account_id, cancellable,
+                                on_signed_out_keyring, g_steal_pointer (&task));
+}
+
+/**
+ * rc_session_sign_out_async:
+ * @self: a #RcSession
+ * @accounts: (nullable): the store to forget the account in
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Signs out: revokes the grant at the provider, then removes the keyring
+ * item, then the account (an administrator's account stays, signed out).
+ */
+void
+rc_session_sign_out_async (RcSession           *self,
+                           RcAccountStore      *accounts,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (RC_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rc_session_sign_out_async);
+  if (accounts != NULL)
+    g_task_set_task_data (task, g_object_ref (accounts), g_object_unref);
+
+  if (self->tokens != NULL)
+    rc_provider_revoke_async (self->provider, self->tokens, cancellable, on_signed_out_provider, task);
+  else
+    rc_secret_store_delete_async (self->store, self->account_id, cancellable, on_signed_out_keyring, task);
+}
+
+gboolean
+rc_session_sign_out_finish (RcSession     *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

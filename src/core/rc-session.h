@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "rc-account-store.h"
 #include "rc-provider.h"
 #include "rc-secret-store.h"
 
@@ -43,5 +44,14 @@ void        rc_session_get_access_token_async (RcSession            *self,
 RcTokenSet *rc_session_get_access_token_finish (RcSession           *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+
+void        rc_session_sign_out_async          (RcSession           *self,
+                                               RcAccountStore      *accounts,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean    rc_session_sign_out_finish         (RcSession           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 G_END_DECLS
