@@ -63,24 +63,7 @@ complete_waiters (RcSession    *self,
     }
 }
 
-static void schedule_retry (RcSession *self);
-
-static void
-on_retry_saved (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(RcSession) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (rc_secret_store_save_finish (RC_SECRET_STORE (source), result, &error))
-    self->saved = TRUE;
-  else
-    {
-      g_debug ("Account %s: the keyring still refuses its new tokens: %s", self->account_id, error->message);
-      schedule_retry (self);
-    }
-}
+static void save_tokens (RcSession *self, gboolean then_complete);
 
 static gboolean
 on_retry (gpointer user_data)
@@ -89,41 +72,60 @@ on_retry (gpointer user_data)
 
   self->retry_id = 0;
   if (!self->saved && self->tokens != NULL)
-    rc_secret_store_save_async (self->store, self->account_id, self->tokens, NULL, on_retry_saved, g_object_ref (self));
+    save_tokens (self, FALSE);
   return G_SOURCE_REMOVE;
 }
 
-static void
-schedule_retry (RcSession *self)
-{
-  if (self->retry_id == 0)
-    self->retry_id = g_timeout_add_seconds (self->retry_delay, on_retry, self);
-}
-
+/* One write of the tokens in memory.  It counts only if they are still the
+ * ones in memory when it lands: an older write finishing late must not mark
+ * newer tokens as kept. */
 typedef struct
 {
   RcSession  *self;
-  RcTokenSet *old_tokens;
-} Refresh;
+  RcTokenSet *tokens;
+  gboolean    then_complete;
+} Save;
 
 static void
-on_refresh_saved (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
-  g_autoptr(RcSession) self = user_data;
+  Save *save = user_data;
+  RcSession *self = save->self;
   g_autoptr(GError) error = NULL;
 
   if (rc_secret_store_save_finish (RC_SECRET_STORE (source), result, &error))
-    self->saved = TRUE;
-  else
+    {
+      if (save->tokens == self->tokens)
+        self->saved = TRUE;
+    }
+  else if (save->tokens == self->tokens)
     {
       /* The new tokens are the only good ones now: keep them, keep trying. */
       g_debug ("Account %s: the keyring refused the renewed tokens, retrying: %s", self->account_id, error->message);
-      schedule_retry (self);
+      if (self->retry_id == 0)
+        self->retry_id = g_timeout_add_seconds (self->retry_delay, on_retry, self);
     }
 
-  complete_waiters (self, NULL);
+  if (save->then_complete)
+    complete_waiters (self, NULL);
+
+  rc_token_set_unref (save->tokens);
+  g_object_unref (save->self);
+  g_free (save);
+}
+
+static void
+save_tokens (RcSession *self,
+             gboolean   then_complete)
+{
+  Save *save = g_new0 (Save, 1);
+
+  save->self = g_object_ref (self);
+  save->tokens = rc_token_set_ref (self->tokens);
+  save->then_complete = then_complete;
+  rc_secret_store_save_async (self->store, self->account_id, self->tokens, NULL, on_saved, save);
 }
 
 static void
@@ -151,15 +153,9 @@ on_refreshed (GObject      *source,
 
   /* Write before use when the refresh token rotated; otherwise the keyring
    * catches up in the background (other processes share the access token). */
-  if (rotated)
-    rc_secret_store_save_async (self->store, self->account_id, self->tokens, NULL,
-                                on_refresh_saved, g_object_ref (self));
-  else
-    {
-      rc_secret_store_save_async (self->store, self->account_id, self->tokens, NULL,
-                                  on_retry_saved, g_object_ref (self));
-      complete_waiters (self, NULL);
-    }
+  save_tokens (self, rotated);
+  if (!rotated)
+    complete_waiters (self, NULL);
 }
 
 static gboolean
