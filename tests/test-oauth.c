@@ -517,7 +517,9 @@ test_wrong_issuer (Fixture       *fixture,
   tokens = browser_sign_in (fixture, provider, &browser, &error);
   g_assert_null (tokens);
   g_assert_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH);
-  /* The code was never spent. */
+  /* The browser was told, and the code was never spent. */
+  g_assert_cmpuint (browser.first_status, ==, 400);
+  g_assert_nonnull (strstr (browser.first_body, "Return to Reconnect"));
   g_assert_cmpuint (rc_sim_get_request_count (fixture->sim, "entra/oauth2/v2.0/token"), ==, 0);
   browser_clear (&browser);
 }

@@ -142,12 +142,21 @@ stop_listening (RcAuthorization *self)
 }
 
 static void
-finish_run (RcAuthorization *self)
+drop_server (RcAuthorization *self)
 {
-  stop_listening (self);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+}
+
+/* The listener stops taking connections at once; the server itself stays
+ * until the next run or disposal, so the page it is sending the browser
+ * ("You can close this tab", or what went wrong) arrives whole.  Requests
+ * on a connection that is still open find no run and get a 404. */
+static void
+finish_run (RcAuthorization *self)
+{
+  stop_listening (self);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   if (self->cancel_source != NULL)
     g_source_destroy (self->cancel_source);
@@ -359,6 +368,7 @@ listen_for_redirect (RcAuthorization  *self,
                                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)),
                                         self->redirect_path);
 
+  drop_server (self);
   self->server = soup_server_new ("server-header", "Reconnect", NULL);
   soup_server_add_handler (self->server, NULL, on_redirect, self, NULL);
   g_socket_service_start (self->service);
@@ -435,6 +445,7 @@ rc_authorization_dispose (GObject *object)
   RcAuthorization *self = RC_AUTHORIZATION (object);
 
   finish_run (self);
+  drop_server (self);
   g_clear_object (&self->task);
   if (self->launcher_destroy != NULL)
     self->launcher_destroy (self->launcher_data);
