@@ -17,6 +17,7 @@
 
 #include "rc-device-authorization.h"
 #include "rc-http.h"
+#include "rc-json.h"
 #include "rc-protocol-error.h"
 
 #define DEFAULT_INTERVAL   5
@@ -39,16 +40,14 @@ struct _RcDeviceAuthorization
 
 G_DEFINE_FINAL_TYPE (RcDeviceAuthorization, rc_device_authorization, G_TYPE_OBJECT)
 
+/* A non-empty string member, or NULL. */
 static const char *
-string_member (JsonObject *object,
-               const char *name)
+text_member (JsonObject *object,
+             const char *name)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  const char *value = rc_json_get_string (object, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
-      *json_node_get_string (node) == '\0')
-    return NULL;
-  return json_node_get_string (node);
+  return value != NULL && *value != '\0' ? value : NULL;
 }
 
 static gint64
@@ -57,19 +56,9 @@ int_member (JsonObject *object,
             gint64      fallback)
 {
   JsonNode *node = json_object_get_member (object, name);
+  gint64 value;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return fallback;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      gint64 value;
-
-      if (g_ascii_string_to_signed (json_node_get_string (node), 10, 0, G_MAXINT32, &value, NULL))
-        return value;
-    }
-  return fallback;
+  return node != NULL && rc_json_node_get_integer (node, 0, G_MAXINT32, &value) ? value : fallback;
 }
 
 static void
@@ -97,11 +86,11 @@ on_started (GObject      *source,
     }
 
   object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  uri = object ? string_member (object, "verification_uri") : NULL;
+  uri = object ? text_member (object, "verification_uri") : NULL;
   if (uri == NULL && object != NULL)
-    uri = string_member (object, "verification_url");   /* an older draft's name, still in use */
-  if (object == NULL || string_member (object, "device_code") == NULL ||
-      string_member (object, "user_code") == NULL || uri == NULL || !rc_http_check_url (uri, NULL))
+    uri = text_member (object, "verification_url");   /* an older draft's name, still in use */
+  if (object == NULL || text_member (object, "device_code") == NULL ||
+      text_member (object, "user_code") == NULL || uri == NULL || !rc_http_check_url (uri, NULL))
     {
       g_task_return_new_error (task, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
                                _("The provider’s answer lacks the code or the address to enter it at"));
@@ -109,13 +98,13 @@ on_started (GObject      *source,
     }
 
   g_free (self->device_code);
-  self->device_code = g_strdup (string_member (object, "device_code"));
+  self->device_code = g_strdup (text_member (object, "device_code"));
   g_free (self->user_code);
-  self->user_code = g_strdup (string_member (object, "user_code"));
+  self->user_code = g_strdup (text_member (object, "user_code"));
   g_free (self->verification_uri);
   self->verification_uri = g_strdup (uri);
   g_free (self->verification_uri_complete);
-  self->verification_uri_complete = g_strdup (string_member (object, "verification_uri_complete"));
+  self->verification_uri_complete = g_strdup (text_member (object, "verification_uri_complete"));
   if (self->verification_uri_complete != NULL && !rc_http_check_url (self->verification_uri_complete, NULL))
     g_clear_pointer (&self->verification_uri_complete, g_free);
   self->expires_in = CLAMP (int_member (object, "expires_in", DEFAULT_EXPIRES_IN), 1, MAX_EXPIRES_IN);

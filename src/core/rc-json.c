@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "rc-json.h"
@@ -153,4 +154,88 @@ rc_json_parse (const char  *data,
     }
 
   return json_node_ref (root);
+}
+
+/**
+ * rc_json_get_string:
+ * @object: a JSON object
+ * @member: a member name
+ *
+ * Returns: (nullable): the member's value if it is a string; %NULL if it is
+ *   missing or of another type (never a conversion)
+ */
+const char *
+rc_json_get_string (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/* A whole number in [min, max], as a JSON integer, an integral JSON number
+ * or a string of digits; 0 and FALSE when it is something else. */
+/**
+ * rc_json_node_get_integer:
+ * @node: a JSON value
+ * @min: the smallest acceptable value
+ * @max: the largest acceptable value
+ * @out: (out): where the number goes
+ *
+ * Returns: %TRUE if @node is a whole number in [@min, @max]
+ */
+gboolean
+rc_json_node_get_integer (JsonNode *node,
+                          gint64    min,
+                          gint64    max,
+                          gint64   *out)
+{
+  GType type;
+
+  *out = 0;
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    {
+      *out = json_node_get_int (node);
+    }
+  else if (type == G_TYPE_DOUBLE)
+    {
+      double value = json_node_get_double (node);
+
+      /* Past 2^53 a double no longer holds every integer, and the cast
+       * below must stay in range. */
+      if (!(value >= (double) min && value <= (double) max && fabs (value) < 9007199254740992.0) ||
+          value != (double) (gint64) value)
+        return FALSE;
+      *out = (gint64) value;
+    }
+  else if (type == G_TYPE_STRING)
+    {
+      const char *str = json_node_get_string (node);
+
+      if (str == NULL || !g_ascii_isdigit (*str) ||
+          !g_ascii_string_to_signed (str, 10, min, max, out, NULL))
+        {
+          *out = 0;
+          return FALSE;
+        }
+    }
+  else
+    {
+      return FALSE;
+    }
+
+  if (*out < min || *out > max)
+    {
+      *out = 0;
+      return FALSE;
+    }
+
+  return TRUE;
 }

@@ -14,8 +14,14 @@ G_BEGIN_DECLS
 /* Deeper than any answer a provider sends; json-glib recurses once per level. */
 #define RC_JSON_MAX_DEPTH 64
 
-JsonNode *rc_json_parse (const char  *data,
-                         gsize        size,
-                         GError     **error);
+JsonNode   *rc_json_parse            (const char  *data,
+                                      gsize        size,
+                                      GError     **error);
+const char *rc_json_get_string       (JsonObject  *object,
+                                      const char  *member);
+gboolean    rc_json_node_get_integer (JsonNode    *node,
+                                      gint64       min,
+                                      gint64       max,
+                                      gint64      *out);
 
 G_END_DECLS

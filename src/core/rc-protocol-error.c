@@ -112,23 +112,11 @@ bounded_string (const char *str)
   return g_strndup (str, len);
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static char *
-dup_string_member (JsonObject *object,
+dup_rc_json_get_string (JsonObject *object,
                    const char *name)
 {
-  return bounded_string (string_member (object, name));
+  return bounded_string (rc_json_get_string (object, name));
 }
 
 /* Entra's error_codes: integers only; anything else in the array is skipped. */
@@ -171,8 +159,8 @@ take_api_error (RcProtocolError *self,
     return;
 
   object = json_node_get_object (node);
-  self->api_error_code = dup_string_member (object, code_member);
-  self->api_message = dup_string_member (object, "message");
+  self->api_error_code = dup_rc_json_get_string (object, code_member);
+  self->api_message = dup_rc_json_get_string (object, "message");
 }
 
 static void
@@ -193,13 +181,13 @@ take_json_body (RcProtocolError *self,
       if (error != NULL && JSON_NODE_HOLDS_OBJECT (error))
         take_api_error (self, error, "code");
       else
-        self->error = dup_string_member (object, "error");
+        self->error = dup_rc_json_get_string (object, "error");
 
-      self->description = dup_string_member (object, "error_description");
-      self->suberror = dup_string_member (object, "suberror");
-      self->claims = dup_string_member (object, "claims");
-      self->trace_id = dup_string_member (object, "trace_id");
-      self->correlation_id = dup_string_member (object, "correlation_id");
+      self->description = dup_rc_json_get_string (object, "error_description");
+      self->suberror = dup_rc_json_get_string (object, "suberror");
+      self->claims = dup_rc_json_get_string (object, "claims");
+      self->trace_id = dup_rc_json_get_string (object, "trace_id");
+      self->correlation_id = dup_rc_json_get_string (object, "correlation_id");
       take_error_codes (self, object);
     }
   else if (JSON_NODE_HOLDS_ARRAY (root))

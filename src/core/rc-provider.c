@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "rc-http.h"
+#include "rc-json.h"
 #include "rc-protocol-error.h"
 #include "rc-provider.h"
 
@@ -165,13 +166,9 @@ static const char *
 optional_url (JsonObject *object,
               const char *member)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  const char *url = rc_json_get_string (object, member);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  if (!rc_http_check_url (json_node_get_string (node), NULL))
-    return NULL;
-  return json_node_get_string (node);
+  return url != NULL && rc_http_check_url (url, NULL) ? url : NULL;
 }
 
 static void
@@ -206,16 +203,16 @@ on_discovery (GObject      *source,
 
   /* RFC 8414 section 3.3: the issuer in the document must be the one asked
    * for, or an impostor could hand out its own endpoints. */
-  got = rc_http_dup_without_slash (json_object_get_string_member_with_default (object, "issuer", ""));
-  if (g_strcmp0 (got, expected) != 0)
+  got = rc_http_dup_without_slash (rc_json_get_string (object, "issuer"));
+  if (got == NULL || g_strcmp0 (got, expected) != 0)
     {
       g_task_return_new_error (task, RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH,
-                               _("The provider says it is “%s”, not “%s” as configured"), got, expected);
+                               _("The provider says it is “%s”, not “%s” as configured"), got ? got : "", expected);
       return;
     }
 
   rc_provider_set_endpoints (self,
-                             json_object_get_string_member (object, "issuer"),
+                             rc_json_get_string (object, "issuer"),
                              optional_url (object, "authorization_endpoint"),
                              optional_url (object, "token_endpoint"),
                              optional_url (object, "device_authorization_endpoint"),

@@ -207,60 +207,6 @@ optional_url (JsonObject   *object,
   return TRUE;
 }
 
-/* A whole number in [min, max], as a JSON integer, an integral JSON number
- * or a string of digits; 0 and FALSE when it is something else. */
-static gboolean
-parse_integer (JsonNode *node,
-               gint64    min,
-               gint64    max,
-               gint64   *out)
-{
-  GType type;
-
-  *out = 0;
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    {
-      *out = json_node_get_int (node);
-    }
-  else if (type == G_TYPE_DOUBLE)
-    {
-      double value = json_node_get_double (node);
-
-      /* Past 2^53 a double no longer holds every integer, and the cast
-       * below must stay in range. */
-      if (!(value >= (double) min && value <= (double) max && fabs (value) < 9007199254740992.0) ||
-          value != (double) (gint64) value)
-        return FALSE;
-      *out = (gint64) value;
-    }
-  else if (type == G_TYPE_STRING)
-    {
-      const char *str = json_node_get_string (node);
-
-      if (str == NULL || !g_ascii_isdigit (*str) ||
-          !g_ascii_string_to_signed (str, 10, min, max, out, NULL))
-        {
-          *out = 0;
-          return FALSE;
-        }
-    }
-  else
-    {
-      return FALSE;
-    }
-
-  if (*out < min || *out > max)
-    {
-      *out = 0;
-      return FALSE;
-    }
-
-  return TRUE;
-}
 
 static char **
 split_scope (const char *scope)
@@ -405,7 +351,7 @@ rc_token_set_new_from_response (JsonNode  *response,
     {
       gint64 expires_in;
 
-      if (!parse_integer (node, 1, MAX_EXPIRES_IN, &expires_in))
+      if (!rc_json_node_get_integer (node, 1, MAX_EXPIRES_IN, &expires_in))
         {
           set_malformed (error, source, "expires_in", "is not a positive number of seconds");
           return NULL;
@@ -417,7 +363,7 @@ rc_token_set_new_from_response (JsonNode  *response,
     {
       gint64 issued_at_ms;
 
-      if (!parse_integer (node, 0, G_MAXINT64, &issued_at_ms))
+      if (!rc_json_node_get_integer (node, 0, G_MAXINT64, &issued_at_ms))
         {
           set_malformed (error, source, "issued_at", "is not milliseconds since the epoch");
           return NULL;

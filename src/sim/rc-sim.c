@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 
 #include "rc-authorization.h"
+#include "rc-json.h"
 #include "rc-sim.h"
 #include "rc-sim-scenario.h"
 
@@ -1702,18 +1703,6 @@ handle_discovery (RcSim             *self,
 
 /* ------------------------------------------------------------ control -- */
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static void
 handle_control (RcSim             *self,
                 SoupServerMessage *msg,
@@ -1741,7 +1730,7 @@ handle_control (RcSim             *self,
   object = json_node_get_object (request);
   if (g_str_equal (what, "scenario"))
     {
-      const char *name = string_member (object, "name");
+      const char *name = rc_json_get_string (object, "name");
 
       if (name == NULL)
         g_set_error_literal (&error, RC_SIM_ERROR, RC_SIM_ERROR_BAD_REQUEST, "name must be a string");
@@ -1761,8 +1750,8 @@ handle_control (RcSim             *self,
     }
   else if (g_str_equal (what, "approve"))
     {
-      const char *user_code = string_member (object, "user_code");
-      const char *user = string_member (object, "user");
+      const char *user_code = rc_json_get_string (object, "user_code");
+      const char *user = rc_json_get_string (object, "user");
 
       if (user_code == NULL || user == NULL)
         g_set_error_literal (&error, RC_SIM_ERROR, RC_SIM_ERROR_BAD_REQUEST, "user_code and user must be strings");
