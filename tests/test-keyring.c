@@ -11,6 +11,7 @@
 #include <libsecret/secret.h>
 
 #include "rc-credentials-schema.h"
+#include "rc-monitor.h"
 #include "rc-secret-store.h"
 #include "rc-test-session.h"
 
@@ -298,6 +299,29 @@ test_store_delete_leaves_nothing (void)
   g_assert_null (items);
 }
 
+/* A keyring with a login collection, unlocked: the child locks it itself
+ * once it has stored an item there. */
+#define UNLOCKED_KEYRING \
+  "printf child | gnome-keyring-daemon --unlock --components=secrets >/dev/null; " \
+  "for i in $(seq 100); do gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus " \
+  "--method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets | grep -q true && break; sleep 0.1; done; "
+
+static void
+lock_keyring (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *collections[] = { "/org/freedesktop/secrets/collection/login", NULL };
+
+  g_assert_nonnull (bus);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "Lock",
+                                       g_variant_new ("(^ao)", collections), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+  g_assert_no_error (error);
+}
+
 /* In a session of its own: a keyring that is there but locked, whose unlock
  * prompt nobody answers (on Xvfb it never shows), or no keyring at all. */
 static void
@@ -314,7 +338,7 @@ run_in_other_session (const char *child_case,
   /* The keyring and its prompter (a GTK 3 program) must not inherit the
    * suite's fatal warnings; the test itself gets them back. */
   g_autofree char *script = g_strdup_printf ("%sG_DEBUG=fatal-warnings exec \"$0\" -p %s",
-                                             start_keyring ? "gnome-keyring-daemon --start --components=secrets >/dev/null; " : "",
+                                             start_keyring ? UNLOCKED_KEYRING : "",
                                              child_case);
   g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
   gint64 start = g_get_monotonic_time ();
@@ -362,6 +386,20 @@ test_store_missing (void)
   run_in_other_session ("/reconnect/keyring/child", FALSE);
 }
 
+/* libsecret 0.20.5 mishandles a prompt it waits on being cancelled (our
+ * time limit does that): it returns its own task without an error, then
+ * again.  GIO flags both from inside libsecret; every other critical stays
+ * fatal. */
+static gboolean
+allow_libsecret_prompt_bug (const char     *log_domain,
+                            GLogLevelFlags  log_level,
+                            const char     *message,
+                            gpointer        user_data)
+{
+  return strstr (message, "g_task_return_error: assertion '!task->ever_returned' failed") == NULL &&
+         strstr (message, "g_task_return_error: assertion 'error != NULL' failed") == NULL;
+}
+
 /* Runs only inside run_in_other_session(). */
 static void
 test_child (void)
@@ -375,6 +413,14 @@ test_child (void)
     return;   /* only meaningful in the child session */
 
   rc_secret_store_set_timeout (store, 2);
+  if (g_str_equal (mode, "locked"))
+    {
+      g_test_log_set_fatal_handler (allow_libsecret_prompt_bug, NULL);
+      /* The user's tokens are there, in a keyring locked since. */
+      g_assert_true (store_save (store, "salesforce-child", tokens, &error));
+      g_assert_no_error (error);
+      lock_keyring ();
+    }
   g_assert_false (store_save (store, "account-child", tokens, &error));
   g_assert_nonnull (error);
   g_test_message ("error %s %d", g_quark_to_string (error->domain), error->code);
@@ -384,6 +430,27 @@ test_child (void)
   else
     g_assert_true (error->code == RC_SECRET_ERROR_TIMED_OUT || error->code == RC_SECRET_ERROR_LOCKED);
   g_test_message ("%s", error->message);
+
+  /* The account says so: keyring-unavailable, and no plaintext anywhere. */
+  {
+    g_autofree char *dir = g_build_filename (g_get_home_dir (), "accounts", NULL);
+    g_autoptr(RcAccountStore) accounts = rc_account_store_new (dir, (const char *[]) { dir, NULL }, dir);
+    g_autoptr(RcAccount) account = rc_account_new ("salesforce-child", "salesforce", "https://login.salesforce.com",
+                                                   "3MVG9Child");
+    g_autoptr(RcMonitor) monitor = NULL;
+    gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+    rc_account_store_load (accounts);
+    g_assert_true (rc_account_store_add (accounts, account, NULL));
+    monitor = rc_monitor_new (accounts, store);
+    rc_monitor_check (monitor, account);
+    while (rc_monitor_is_checking (monitor, account) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (rc_monitor_is_checking (monitor, account));
+    g_assert_cmpstr (rc_account_get_cause (account), ==, "keyring-unavailable");
+    g_assert_cmpint (rc_account_get_state (account), ==, RC_CONNECTION_NEEDS_SIGN_IN);
+    g_assert_cmpint (rc_account_get_first_failure (account), >, 0);
+  }
 }
 
 int

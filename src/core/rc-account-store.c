@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "rc-account-store.h"
+#include "rc-http.h"
 #include "rc-protocol-error.h"
 
 #define GROUP_PREFIX "account "
@@ -122,6 +123,7 @@ account_from_group (GKeyFile   *file,
   g_autofree char *client_id = g_key_file_get_string (file, group, "client-id", NULL);
   g_autofree char *redirect = g_key_file_get_string (file, group, "redirect-uri", NULL);
   g_autofree char *environment = g_key_file_get_string (file, group, "environment-url", NULL);
+  g_autofree char *authority = g_key_file_get_string (file, group, "authority", NULL);
   g_autofree char *name = g_key_file_get_string (file, group, "name", NULL);
   g_autofree char *user = g_key_file_get_string (file, group, "user", NULL);
   const char *id = group + strlen (GROUP_PREFIX);
@@ -129,10 +131,14 @@ account_from_group (GKeyFile   *file,
 
   if (*id == '\0' || !rc_account_validate (provider, endpoint, client_id, redirect, NULL))
     return NULL;
+  /* Another Entra cloud (or the simulator): https, or http on loopback. */
+  if (authority != NULL && !rc_http_check_url (authority, NULL))
+    return NULL;
 
   account = rc_account_new (id, provider, endpoint, client_id);
   rc_account_set_redirect_uri (account, redirect);
   rc_account_set_environment_url (account, environment);
+  rc_account_set_authority (account, authority);
   rc_account_set_display_name (account, name);
   rc_account_set_user (account, user);
   rc_account_set_provisioned (account, provisioned);
@@ -215,6 +221,8 @@ load_state (RcAccountStore *self)
       rc_account_set_checked_at (account, MAX (0, g_key_file_get_int64 (file, id, "checked-at", NULL)));
       rc_account_set_last_ok (account, MAX (0, g_key_file_get_int64 (file, id, "last-ok", NULL)));
       rc_account_set_first_failure (account, MAX (0, g_key_file_get_int64 (file, id, "first-failure", NULL)));
+      rc_account_set_signed_in_at (account, MAX (0, g_key_file_get_int64 (file, id, "signed-in-at", NULL)));
+      rc_account_set_last_refresh (account, MAX (0, g_key_file_get_int64 (file, id, "last-refresh", NULL)));
     }
 }
 
@@ -321,6 +329,7 @@ rc_account_store_save (RcAccountStore  *self,
 #define OPTIONAL(key, value) if ((value) != NULL) g_key_file_set_string (file, group, key, value)
       OPTIONAL ("redirect-uri", rc_account_get_redirect_uri (account));
       OPTIONAL ("environment-url", rc_account_get_environment_url (account));
+      OPTIONAL ("authority", rc_account_get_authority (account));
       OPTIONAL ("user", rc_account_get_user (account));
 #undef OPTIONAL
       if (g_strcmp0 (rc_account_get_display_name (account), rc_account_get_endpoint (account)) != 0 &&
@@ -362,6 +371,8 @@ rc_account_store_save_state (RcAccountStore  *self,
       g_key_file_set_int64 (file, id, "checked-at", rc_account_get_checked_at (account));
       g_key_file_set_int64 (file, id, "last-ok", rc_account_get_last_ok (account));
       g_key_file_set_int64 (file, id, "first-failure", rc_account_get_first_failure (account));
+      g_key_file_set_int64 (file, id, "signed-in-at", rc_account_get_signed_in_at (account));
+      g_key_file_set_int64 (file, id, "last-refresh", rc_account_get_last_refresh (account));
     }
 
   data = g_key_file_to_data (file, NULL, NULL);

@@ -30,6 +30,7 @@ struct _RcAccount
   char              *client_id;
   char              *redirect_uri;
   char              *environment_url;
+  char              *authority;
   char              *display_name;
   char              *user;
   char              *cause;
@@ -38,6 +39,8 @@ struct _RcAccount
   gint64             checked_at;
   gint64             last_ok;
   gint64             first_failure;
+  gint64             signed_in_at;
+  gint64             last_refresh;
 };
 
 G_DEFINE_FINAL_TYPE (RcAccount, rc_account, G_TYPE_OBJECT)
@@ -50,6 +53,7 @@ enum {
   PROP_CLIENT_ID,
   PROP_REDIRECT_URI,
   PROP_ENVIRONMENT_URL,
+  PROP_AUTHORITY,
   PROP_DISPLAY_NAME,
   PROP_USER,
   PROP_CAUSE,
@@ -58,6 +62,8 @@ enum {
   PROP_CHECKED_AT,
   PROP_LAST_OK,
   PROP_FIRST_FAILURE,
+  PROP_SIGNED_IN_AT,
+  PROP_LAST_REFRESH,
   N_PROPS
 };
 
@@ -133,6 +139,7 @@ rc_account_finalize (GObject *object)
   g_free (self->client_id);
   g_free (self->redirect_uri);
   g_free (self->environment_url);
+  g_free (self->authority);
   g_free (self->display_name);
   g_free (self->user);
   g_free (self->cause);
@@ -156,6 +163,7 @@ rc_account_get_property (GObject    *object,
     case PROP_CLIENT_ID: g_value_set_string (value, self->client_id); break;
     case PROP_REDIRECT_URI: g_value_set_string (value, self->redirect_uri); break;
     case PROP_ENVIRONMENT_URL: g_value_set_string (value, self->environment_url); break;
+    case PROP_AUTHORITY: g_value_set_string (value, self->authority); break;
     case PROP_DISPLAY_NAME: g_value_set_string (value, rc_account_get_display_name (self)); break;
     case PROP_USER: g_value_set_string (value, self->user); break;
     case PROP_CAUSE: g_value_set_string (value, self->cause); break;
@@ -164,6 +172,8 @@ rc_account_get_property (GObject    *object,
     case PROP_CHECKED_AT: g_value_set_int64 (value, self->checked_at); break;
     case PROP_LAST_OK: g_value_set_int64 (value, self->last_ok); break;
     case PROP_FIRST_FAILURE: g_value_set_int64 (value, self->first_failure); break;
+    case PROP_SIGNED_IN_AT: g_value_set_int64 (value, self->signed_in_at); break;
+    case PROP_LAST_REFRESH: g_value_set_int64 (value, self->last_refresh); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -183,6 +193,7 @@ rc_account_class_init (RcAccountClass *klass)
   properties[PROP_CLIENT_ID] = g_param_spec_string ("client-id", NULL, NULL, NULL, flags);
   properties[PROP_REDIRECT_URI] = g_param_spec_string ("redirect-uri", NULL, NULL, NULL, flags);
   properties[PROP_ENVIRONMENT_URL] = g_param_spec_string ("environment-url", NULL, NULL, NULL, flags);
+  properties[PROP_AUTHORITY] = g_param_spec_string ("authority", NULL, NULL, NULL, flags);
   properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL, flags);
   properties[PROP_USER] = g_param_spec_string ("user", NULL, NULL, NULL, flags);
   properties[PROP_CAUSE] = g_param_spec_string ("cause", NULL, NULL, NULL, flags);
@@ -192,6 +203,8 @@ rc_account_class_init (RcAccountClass *klass)
   properties[PROP_CHECKED_AT] = g_param_spec_int64 ("checked-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_LAST_OK] = g_param_spec_int64 ("last-ok", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_FIRST_FAILURE] = g_param_spec_int64 ("first-failure", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_SIGNED_IN_AT] = g_param_spec_int64 ("signed-in-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_LAST_REFRESH] = g_param_spec_int64 ("last-refresh", NULL, NULL, 0, G_MAXINT64, 0, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -310,7 +323,7 @@ rc_account_create_provider (RcAccount  *self,
   if (g_str_equal (self->provider, "salesforce"))
     return rc_salesforce_provider_new (self->endpoint, self->client_id, self->redirect_uri, error);
   if (g_str_equal (self->provider, "entra"))
-    return rc_entra_provider_new (NULL, self->endpoint, self->client_id, self->redirect_uri,
+    return rc_entra_provider_new (self->authority, self->endpoint, self->client_id, self->redirect_uri,
                                   self->environment_url, error);
   return rc_oidc_provider_new (self->endpoint, self->client_id, self->redirect_uri, NULL, error);
 }
@@ -349,11 +362,14 @@ rc_account_create_provider (RcAccount  *self,
 
 STRING_ACCESSORS (redirect_uri, PROP_REDIRECT_URI)
 STRING_ACCESSORS (environment_url, PROP_ENVIRONMENT_URL)
+STRING_ACCESSORS (authority, PROP_AUTHORITY)
 STRING_ACCESSORS (user, PROP_USER)
 STRING_ACCESSORS (cause, PROP_CAUSE)
 TIME_ACCESSORS (checked_at, PROP_CHECKED_AT)
 TIME_ACCESSORS (last_ok, PROP_LAST_OK)
 TIME_ACCESSORS (first_failure, PROP_FIRST_FAILURE)
+TIME_ACCESSORS (signed_in_at, PROP_SIGNED_IN_AT)
+TIME_ACCESSORS (last_refresh, PROP_LAST_REFRESH)
 
 #undef STRING_ACCESSORS
 #undef TIME_ACCESSORS

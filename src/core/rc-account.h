@@ -51,6 +51,9 @@ void               rc_account_set_redirect_uri   (RcAccount         *self,
 const char        *rc_account_get_environment_url (RcAccount        *self);
 void               rc_account_set_environment_url (RcAccount        *self,
                                                   const char        *environment_url);
+const char        *rc_account_get_authority     (RcAccount         *self);
+void               rc_account_set_authority     (RcAccount         *self,
+                                                  const char        *authority);
 const char        *rc_account_get_display_name   (RcAccount         *self);
 void               rc_account_set_display_name   (RcAccount         *self,
                                                   const char        *display_name);
@@ -74,6 +77,12 @@ void               rc_account_set_last_ok        (RcAccount         *self,
                                                   gint64             when);
 gint64             rc_account_get_first_failure  (RcAccount         *self);
 void               rc_account_set_first_failure  (RcAccount         *self,
+                                                  gint64             when);
+gint64             rc_account_get_signed_in_at   (RcAccount         *self);
+void               rc_account_set_signed_in_at   (RcAccount         *self,
+                                                  gint64             when);
+gint64             rc_account_get_last_refresh   (RcAccount         *self);
+void               rc_account_set_last_refresh   (RcAccount         *self,
                                                   gint64             when);
 
 G_END_DECLS

@@ -44,9 +44,13 @@ static guint signals[N_SIGNALS];
 G_DEFINE_QUARK (rc-secret-error-quark, rc_secret_error)
 
 /* One keyring call: its own cancellable, cancelled by the caller's or by
- * the time limit, so the two can be told apart. */
+ * the time limit, so the two can be told apart.  At the time limit the call
+ * answers at once: libsecret 0.20.5 may never call back when a prompt it
+ * waits on is cancelled, and a late answer is then dropped. */
 typedef struct
 {
+  GTask        *task;       /* unowned: the pending libsecret call owns it */
+  gboolean      answered;
   GCancellable *cancellable;
   GCancellable *caller;
   gulong        caller_id;
@@ -87,6 +91,12 @@ on_call_timeout (gpointer user_data)
   call->timeout_id = 0;
   call->timed_out = TRUE;
   g_cancellable_cancel (call->cancellable);
+  if (!call->answered)
+    {
+      call->answered = TRUE;
+      g_task_return_new_error (call->task, RC_SECRET_ERROR, RC_SECRET_ERROR_TIMED_OUT,
+                               _("The keyring did not answer. If it asks for your password, enter it, then try again."));
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -102,6 +112,7 @@ call_new (RcSecretStore       *self,
   Call *call = g_new0 (Call, 1);
 
   g_task_set_source_tag (task, source_tag);
+  call->task = task;
   call->account_id = g_strdup (account_id);
   call->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
@@ -115,6 +126,26 @@ call_new (RcSecretStore       *self,
   return task;
 }
 
+/* Whether the call already answered (at its time limit); then @error, the
+ * late answer's, is dropped. */
+static gboolean
+call_is_answered (Call   *call,
+                  GError *error)
+{
+  if (!call->answered)
+    return FALSE;
+  g_clear_error (&error);
+  return TRUE;
+}
+
+/* The call answers now: the time limit can no longer. */
+static void
+call_settle (Call *call)
+{
+  call->answered = TRUE;
+  g_clear_handle_id (&call->timeout_id, g_source_remove);
+}
+
 /* Turns what libsecret (or D-Bus beneath it) said into one of ours. */
 static GError *
 translate_error (Call   *call,
@@ -122,11 +153,15 @@ translate_error (Call   *call,
 {
   GError *translated;
 
+  /* libsecret sometimes fails a cancelled or dismissed call without saying why. */
+  if (error == NULL)
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The keyring call ended without an answer");
+
   if (call->timed_out)
     translated = g_error_new (RC_SECRET_ERROR, RC_SECRET_ERROR_TIMED_OUT,
                               _("The keyring did not answer. If it asks for your password, enter it, then try again."));
   else if (call->caller != NULL && g_cancellable_is_cancelled (call->caller))
-    return error;
+    return error;   /* the caller's own cancellation: hand it back as it is */
   else if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
            g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
@@ -158,8 +193,12 @@ on_stored (GObject      *source,
   RcSecretStore *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
   GError *error = NULL;
+  gboolean stored = secret_password_store_finish (result, &error);
 
-  if (secret_password_store_finish (result, &error))
+  if (call_is_answered (call, error))
+    return;
+  call_settle (call);
+  if (stored)
     {
       g_signal_emit (self, signals[SAVED], 0, call->account_id);
       g_task_return_boolean (task, TRUE);
@@ -239,7 +278,10 @@ on_retrieved (GObject      *source,
   RcTokenSet *tokens;
 
   value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
-  if (value == NULL && error != NULL)
+  if (call_is_answered (call, error))
+    return;
+  call_settle (call);
+  if (value == NULL && (error != NULL || call->timed_out))
     {
       g_task_return_error (task, translate_error (call, error));
       return;
@@ -259,6 +301,31 @@ on_retrieved (GObject      *source,
 }
 
 static void
+on_default_collection (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(SecretCollection) collection = NULL;
+  GError *error = NULL;
+
+  collection = secret_collection_for_alias_finish (result, &error);
+  if (call_is_answered (call, error))
+    return;
+  call_settle (call);
+  if (collection != NULL && secret_collection_get_locked (collection))
+    {
+      g_clear_error (&error);
+      g_task_return_error (task, translate_error (call, g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
+                                                                             "The default keyring stays locked")));
+      return;
+    }
+  g_clear_error (&error);
+  g_task_return_pointer (task, NULL, NULL);
+}
+
+static void
 on_searched (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -268,14 +335,20 @@ on_searched (GObject      *source,
   GError *error = NULL;
 
   call->items = secret_password_search_finish (result, &error);
-  if (error != NULL)
+  if (call_is_answered (call, error))
+    return;
+  if (error != NULL || call->timed_out)
     {
+      call_settle (call);
       g_task_return_error (task, translate_error (call, error));
       return;
     }
   if (call->items == NULL)
     {
-      g_task_return_pointer (task, NULL, NULL);
+      /* Nothing found, or nothing unlocked: a keyring that stays locked
+       * must not pass for an account with no sign-in. */
+      secret_collection_for_alias (NULL, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, call->cancellable,
+                                   on_default_collection, g_steal_pointer (&task));
       return;
     }
 
@@ -338,6 +411,9 @@ on_cleared (GObject      *source,
   gboolean removed;
 
   removed = secret_password_clear_finish (result, &error);
+  if (call_is_answered (g_task_get_task_data (task), error))
+    return;
+  call_settle (g_task_get_task_data (task));
   if (error != NULL)
     g_task_return_error (task, translate_error (g_task_get_task_data (task), error));
   else
