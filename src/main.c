@@ -13,6 +13,16 @@
 #include "rc-application.h"
 #include "rc-cli.h"
 
+static gboolean
+demo_asked (int    argc,
+            char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_strcmp0 (argv[i], "--demo") == 0)
+      return TRUE;
+  return FALSE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -29,7 +39,8 @@ main (int   argc,
   if (rc_cli_handles (argc, argv))
     return rc_cli_run (argc, argv);
 
-  app = rc_application_new ();
+  /* The demo runs beside the real app, under an id of its own. */
+  app = demo_asked (argc, argv) ? rc_application_new_demo () : rc_application_new ();
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -1240,6 +1240,80 @@ test_control_api (Fixture       *fixture,
   g_assert_cmpuint (rc_sim_get_request_count (fixture->sim, "entra/oauth2/v2.0/devicecode"), ==, 1);
 }
 
+/* Fetches the login page of a new Salesforce sign-in and, with @username,
+ * the consent page that follows it. */
+static void
+fetch_sign_in_pages (Fixture    *fixture,
+                     Reply      *login,
+                     Reply      *consent,
+                     const char *username)
+{
+  g_autofree char *authorize = url_join (fixture->sf, "services/oauth2/authorize");
+  g_autofree char *escaped = g_uri_escape_string (SF_REDIRECT, NULL, TRUE);
+  g_autofree char *url = g_strdup_printf ("%s?response_type=code&client_id=%s&redirect_uri=%s"
+                                          "&scope=refresh_token%%20api%%20id&state=st4te"
+                                          "&code_challenge=" CHALLENGE "&code_challenge_method=S256",
+                                          authorize, rc_sim_get_client_id (fixture->sim), escaped);
+  g_autofree char *request_id = NULL;
+
+  request (fixture, login, "GET", url, NULL, NULL);
+  g_assert_cmpuint (login->status, ==, 200);
+  request_id = html_value (login->body, "request_id");
+  g_assert_nonnull (request_id);
+
+  request (fixture, consent, "POST", authorize, NULL,
+           "request_id", request_id, "step", "login",
+           "username", username, "password", "anything", NULL);
+}
+
+/* The demo's autopilot lets a real browser finish the sign-in by itself:
+ * the pages it serves then press their own buttons, and only then. */
+static void
+test_autopilot (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_auto(Reply) login = { 0 };
+  g_auto(Reply) consent = { 0 };
+  g_auto(Reply) auto_login = { 0 };
+  g_auto(Reply) auto_consent = { 0 };
+  g_auto(Reply) refused = { 0 };
+  g_auto(Reply) refused_consent = { 0 };
+  g_auto(Reply) off_login = { 0 };
+  g_auto(Reply) off_consent = { 0 };
+
+  /* Without the autopilot the user presses the buttons; the known user's
+   * name may be filled in, nothing else changes. */
+  fetch_sign_in_pages (fixture, &login, &consent, "ada@reconnect.example");
+  g_assert_cmpuint (consent.status, ==, 200);
+  g_assert_null (strstr (login.body, "<script"));
+  g_assert_null (strstr (consent.body, "<script"));
+  g_assert_nonnull (strstr (consent.body, "value=\"allow\""));
+
+  rc_sim_set_autopilot (fixture->sim, TRUE);
+  fetch_sign_in_pages (fixture, &auto_login, &auto_consent, "ada@reconnect.example");
+  g_assert_cmpuint (auto_consent.status, ==, 200);
+  g_assert_nonnull (strstr (auto_login.body, "name=\"username\" value=\"ada@reconnect.example\""));
+  g_assert_nonnull (strstr (auto_login.body, "<script>setTimeout("));
+  g_assert_nonnull (strstr (auto_login.body, "button[type=submit]"));
+  g_assert_nonnull (strstr (auto_consent.body, "<script>setTimeout("));
+  g_assert_nonnull (strstr (auto_consent.body, "button[value=allow]"));
+  g_assert_true (g_str_has_suffix (auto_consent.body, "</html>\n"));
+  /* Inline only: the pages load nothing from anywhere. */
+  g_assert_null (strstr (auto_login.body, "src="));
+  g_assert_null (strstr (auto_consent.body, "src="));
+
+  /* A refused login would only come back again: the autopilot stops. */
+  fetch_sign_in_pages (fixture, &refused, &refused_consent, "nobody@reconnect.example");
+  g_assert_cmpuint (refused_consent.status, ==, 401);
+  g_assert_nonnull (strstr (refused_consent.body, "class=\"error\""));
+  g_assert_null (strstr (refused_consent.body, "<script"));
+
+  rc_sim_set_autopilot (fixture->sim, FALSE);
+  fetch_sign_in_pages (fixture, &off_login, &off_consent, "ada@reconnect.example");
+  g_assert_null (strstr (off_login.body, "<script"));
+  g_assert_null (strstr (off_consent.body, "<script"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1271,6 +1345,7 @@ main (int   argc,
   ADD ("scenarios/service-conditions", test_scenario_service_conditions);
   ADD ("latency", test_latency);
   ADD ("control-api", test_control_api);
+  ADD ("autopilot", test_autopilot);
 #undef ADD
   g_test_add_func ("/reconnect/sim/scenarios/cover-causes", test_scenarios_cover_causes);
 

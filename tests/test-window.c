@@ -151,10 +151,20 @@ test_window_primary_menu (void)
   g_assert_true (gtk_menu_button_get_primary (GTK_MENU_BUTTON (button)));
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Main Menu");
 
-  /* Exactly the entries whose actions work today, in HIG order. */
+  /* The app's own entries first, then the standard ones, in HIG order. */
   menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
-  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
   section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action0);
+  g_menu_model_get_item_attribute (section, 1, G_MENU_ATTRIBUTE_ACTION, "s", &action1);
+  g_assert_cmpstr (action0, ==, "win.check-all");
+  g_assert_cmpstr (action1, ==, "app.notifications");
+  g_clear_pointer (&action0, g_free);
+  g_clear_pointer (&action1, g_free);
+  g_object_unref (section);
+  /* The demo's Simulate a Problem is not in the real app. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "simulate"));
+  section = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
   g_assert_cmpint (g_menu_model_get_n_items (section), ==, 2);
   g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label0);
   g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action0);

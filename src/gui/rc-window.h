@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "rc-account.h"
 #include "rc-application.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (RcWindow, rc_window, RC, WINDOW, AdwApplicationWindow)
 
-RcWindow *rc_window_new (RcApplication *application);
+RcWindow        *rc_window_new               (RcApplication *application);
+void             rc_window_show_account      (RcWindow      *self,
+                                              const char    *account_id);
+GtkWindow       *rc_window_sign_in           (RcWindow      *self,
+                                              RcAccount     *account);
+AdwToastOverlay *rc_window_get_toast_overlay (RcWindow      *self);
 
 G_END_DECLS

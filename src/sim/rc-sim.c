@@ -139,6 +139,7 @@ struct _RcSim
   gint64               refresh_policy_seconds;
   gboolean             idle_limit;
   gboolean             rotation;
+  gboolean             autopilot;
 };
 
 G_DEFINE_FINAL_TYPE (RcSim, rc_sim, G_TYPE_OBJECT)
@@ -1089,34 +1090,49 @@ html_escape (const char *text)
   return g_markup_escape_text (text ? text : "", -1);
 }
 
+/* The autopilot plays the demo's user: it presses the page's button after a
+ * moment, so a real browser completes the sign-in with nobody at the
+ * keyboard, yet each page stays on screen long enough to be seen. */
+#define AUTOPILOT_LOG_IN \
+  "<script>setTimeout(function(){document.querySelector('button[type=submit]').click();},500);</script>"
+#define AUTOPILOT_ALLOW \
+  "<script>setTimeout(function(){document.querySelector('button[value=allow]').click();},500);</script>"
+
 static void
-page_login (SoupServerMessage *msg,
+page_login (RcSim             *self,
+            SoupServerMessage *msg,
             const char        *action,
             const char        *request_id,
             const char        *provider,
             const char        *error)
 {
+  const char *username = self->users->len > 0
+    ? ((User *) g_ptr_array_index (self->users, 0))->username : "";
   g_autofree char *action_html = html_escape (action);
   g_autofree char *id_html = html_escape (request_id);
   g_autofree char *error_html = html_escape (error);
+  g_autofree char *username_html = html_escape (username);
+  /* After a refusal the autopilot stops: submitting again would only loop. */
+  gboolean submit = self->autopilot && error == NULL;
   g_autofree char *body = g_strdup_printf (
     "%s%s%s<form method=\"post\" action=\"%s\">"
     "<input type=\"hidden\" name=\"request_id\" value=\"%s\">"
     "<input type=\"hidden\" name=\"step\" value=\"login\">"
     "<label for=\"username\">Username</label>"
-    "<input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" autofocus>"
+    "<input type=\"text\" id=\"username\" name=\"username\" value=\"%s\" autocomplete=\"username\" autofocus>"
     "<label for=\"password\">Password</label>"
     "<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\">"
-    "<button type=\"submit\">Log In</button></form>",
+    "<button type=\"submit\">Log In</button></form>%s",
     error ? "<p class=\"error\">" : "", error ? error_html : "", error ? "</p>" : "",
-    action_html, id_html);
+    action_html, id_html, username_html, submit ? AUTOPILOT_LOG_IN : "");
   g_autofree char *title = g_strdup_printf ("Log in to %s", provider);
 
   respond_page (msg, error ? 401 : 200, title, body);
 }
 
 static void
-page_approve (SoupServerMessage *msg,
+page_approve (RcSim             *self,
+              SoupServerMessage *msg,
               const char        *action,
               const char        *request_id,
               User              *user,
@@ -1132,8 +1148,8 @@ page_approve (SoupServerMessage *msg,
     "<input type=\"hidden\" name=\"request_id\" value=\"%s\">"
     "<input type=\"hidden\" name=\"step\" value=\"consent\">"
     "<button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button>"
-    "<button type=\"submit\" name=\"decision\" value=\"deny\" class=\"secondary\">Deny</button></form>",
-    user_html, scope_html, action_html, id_html);
+    "<button type=\"submit\" name=\"decision\" value=\"deny\" class=\"secondary\">Deny</button></form>%s",
+    user_html, scope_html, action_html, id_html, self->autopilot ? AUTOPILOT_ALLOW : "");
 
   respond_page (msg, 200, "Allow Access?", body);
 }
@@ -1226,7 +1242,7 @@ handle_authorize_get (RcSim             *self,
   request_id = random_string (24);
   g_hash_table_insert (self->pending, g_strdup (request_id), pending);
 
-  page_login (msg, action, request_id, provider, NULL);
+  page_login (self, msg, action, request_id, provider, NULL);
 }
 
 static void
@@ -1252,16 +1268,16 @@ handle_authorize_post (RcSim             *self,
       User *user = find_user (self, g_hash_table_lookup (form, "username"));
 
       if (user == NULL)
-        page_login (msg, action, request_id, provider,
+        page_login (self, msg, action, request_id, provider,
                     "Please check your username and password. If you still can't log in, contact your administrator.");
       else if (self->scenario->effects & RC_SIM_EFFECT_REFUSE_LOGIN)
-        page_login (msg, action, request_id, provider,
+        page_login (self, msg, action, request_id, provider,
                     dialect == DIALECT_SALESFORCE ? self->scenario->salesforce.description
                                                   : self->scenario->entra.description);
       else
         {
           pending->user = user;
-          page_approve (msg, action, request_id, user, pending->scope);
+          page_approve (self, msg, action, request_id, user, pending->scope);
         }
       return;
     }
@@ -2386,6 +2402,26 @@ rc_sim_set_rotation (RcSim    *self,
   g_return_if_fail (RC_IS_SIM (self));
 
   self->rotation = !!enabled;
+}
+
+/**
+ * rc_sim_set_autopilot:
+ * @self: a #RcSim
+ * @enabled: whether the simulated user signs in by itself
+ *
+ * With the autopilot on, the browser sign-in pages play the user: the login
+ * page, filled in with the first known user, and the consent page each
+ * submit themselves (Log In, then Allow) half a second after they load.  The
+ * demo turns it on so a real browser can finish a sign-in unattended.  A
+ * login page that shows an error never submits itself.
+ */
+void
+rc_sim_set_autopilot (RcSim    *self,
+                      gboolean  enabled)
+{
+  g_return_if_fail (RC_IS_SIM (self));
+
+  self->autopilot = !!enabled;
 }
 
 void

@@ -73,6 +73,8 @@ void                rc_sim_set_rotation         (RcSim              *self,
                                                  gboolean            enabled);
 void                rc_sim_set_latency          (RcSim              *self,
                                                  guint               milliseconds);
+void                rc_sim_set_autopilot        (RcSim              *self,
+                                                 gboolean            enabled);
 
 void                rc_sim_set_device_interval  (RcSim              *self,
                                                  guint               seconds);
