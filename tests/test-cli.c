@@ -52,6 +52,7 @@ test_cli_help (void)
   g_assert_true (g_str_has_prefix (run.out, "Usage:\n"));
   g_assert_nonnull (strstr (run.out, "reconnect --version"));
   g_assert_nonnull (strstr (run.out, "Open the Reconnect window"));
+  g_assert_nonnull (strstr (run.out, "reconnect --demo"));
   g_assert_nonnull (strstr (run.out, PACKAGE_BUGREPORT));
   g_assert_cmpint (run.status, ==, 0);
 }

@@ -96,6 +96,20 @@ test_window_empty_state (void)
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "Microsoft Dynamics 365"));
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "sign in again"));
 
+  /* Two ways on from here: add an account, or watch the demo. */
+  {
+    GObject *add = gtk_widget_get_template_child (GTK_WIDGET (window), RC_TYPE_WINDOW, "empty_add_button");
+    GObject *demo = gtk_widget_get_template_child (GTK_WIDGET (window), RC_TYPE_WINDOW, "empty_demo_button");
+
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (add)));
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (demo)));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (add)), ==, "_Add Account…");
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (add)), ==, "win.add-account");
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (demo)), ==, "_Try the Demo");
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (demo)), ==, "app.try-demo");
+    g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "try-demo"));
+  }
+
 #if DEVELOPMENT_BUILD
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "devel"));
 #else

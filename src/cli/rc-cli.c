@@ -34,6 +34,7 @@ print_help (void)
 {
   g_print ("%s\n", _("Usage:"));
   g_print ("  reconnect               %s\n", _("Open the Reconnect window"));
+  g_print ("  reconnect --demo        %s\n", _("Try every flow with a simulated CRM, no account needed"));
   g_print ("  reconnect --help        %s\n", _("Show this help"));
   g_print ("  reconnect --version     %s\n", _("Show the version"));
   g_print ("\n%s\n", _("Commands:"));

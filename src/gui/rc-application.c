@@ -99,6 +99,7 @@ notify_account (RcApplication *self,
   if (g_settings_get_boolean (self->settings, "notifications"))
     {
       g_autoptr(GNotification) notification = NULL;
+      g_autoptr(GIcon) icon = g_themed_icon_new (APP_ID "-symbolic");
       g_autofree char *title = NULL;
       const char *cause = rc_account_get_cause (account);
 
@@ -108,7 +109,7 @@ notify_account (RcApplication *self,
         title = g_strdup_printf (_("Sign-in to %s blocked"), rc_account_get_display_name (account));
       notification = g_notification_new (title);
       g_notification_set_body (notification, rc_cause_get_summary (cause));
-      g_notification_set_icon (notification, g_themed_icon_new (APP_ID "-symbolic"));
+      g_notification_set_icon (notification, icon);
       g_notification_set_default_action_and_target (notification, "app.show-account", "s", id);
       if (state == RC_CONNECTION_NEEDS_SIGN_IN && rc_cause_sign_in_helps (cause))
         g_notification_add_button_with_target (notification, _("Sign In Again"), "app.sign-in", "s", id);

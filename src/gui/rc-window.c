@@ -50,6 +50,8 @@ struct _RcWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
   AdwStatusPage        *empty_page;
+  GtkWidget            *empty_add_button;
+  GtkWidget            *empty_demo_button;
   GtkLabel             *problem_label;
   GtkListBox           *account_list;
   RcAccountPage        *account_page;
@@ -526,6 +528,8 @@ rc_window_class_init (RcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RcWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, RcWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, RcWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, RcWindow, empty_add_button);
+  gtk_widget_class_bind_template_child (widget_class, RcWindow, empty_demo_button);
   gtk_widget_class_bind_template_child (widget_class, RcWindow, problem_label);
   gtk_widget_class_bind_template_child (widget_class, RcWindow, account_list);
   gtk_widget_class_bind_template_child (widget_class, RcWindow, account_page);
