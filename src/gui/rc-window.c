@@ -33,6 +33,8 @@ struct _RcWindow
   RcAccountStore       *accounts;
   RcMonitor            *monitor;
   RcAccount            *banner_account;
+  AdwToast             *toast;
+  gboolean              demo;
   guint                 refresh_id;
 
   AdwHeaderBar         *header_bar;
@@ -75,10 +77,22 @@ lookup_account (RcWindow   *self,
 }
 
 static void
+on_toast_dismissed (AdwToast *toast,
+                    RcWindow *self)
+{
+  if (self->toast == toast)
+    g_clear_object (&self->toast);
+}
+
+static void
 toast (RcWindow   *self,
        const char *title)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  AdwToast *toast = adw_toast_new (title);
+
+  g_set_object (&self->toast, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* ----------------------------------------------------------- banner -- */
@@ -125,8 +139,8 @@ update_banner (RcWindow *self)
     }
 
   g_set_object (&self->banner_account, worst);
-  gtk_widget_remove_css_class (self->banner, "warning");
-  gtk_widget_remove_css_class (self->banner, "error");
+  gtk_widget_remove_css_class (self->banner, "lost");
+  gtk_widget_remove_css_class (self->banner, "blocked");
   gtk_widget_remove_css_class (self->banner, "offline");
 
   if (worst == NULL)
@@ -160,14 +174,14 @@ update_banner (RcWindow *self)
       if (state == RC_CONNECTION_NEEDS_SIGN_IN)
         {
           gtk_label_set_text (self->banner_title, _("Connection lost"));
-          gtk_widget_add_css_class (self->banner, "warning");
+          gtk_widget_add_css_class (self->banner, "lost");
           gtk_button_set_label (self->banner_button, rc_cause_sign_in_helps (cause) ? _("_Sign In Again")
                                                                                     : _("_Try Again"));
         }
       else
         {
           gtk_label_set_text (self->banner_title, _("Sign-in blocked by your organization"));
-          gtk_widget_add_css_class (self->banner, "error");
+          gtk_widget_add_css_class (self->banner, "blocked");
           gtk_button_set_label (self->banner_button, _("_What to Tell Your Admin"));
         }
     }
@@ -202,7 +216,8 @@ update_view (RcWindow *self)
     {
       rc_account_page_set_account (self->account_page, NULL, NULL);
       gtk_stack_set_visible_child_name (self->main_stack, n == 0 && problem == NULL ? "empty" : "accounts");
-      adw_window_title_set_subtitle (self->window_title, NULL);
+      /* Translators: the window's subtitle while the demo runs */
+      adw_window_title_set_subtitle (self->window_title, self->demo ? _("Demo") : NULL);
     }
   else
     adw_window_title_set_subtitle (self->window_title, rc_account_get_display_name (shown));
@@ -257,6 +272,9 @@ create_row (gpointer item,
 static void
 on_account_state (RcWindow *self)
 {
+  /* "Connected to …" is old news once a state changes again. */
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
   update_banner (self);
 }
 
@@ -479,10 +497,9 @@ setup (RcWindow      *self,
   g_settings_bind (rc_application_get_settings (app), "grace-days", self->account_page, "grace-days",
                    G_SETTINGS_BIND_GET);
 
-  if (rc_application_get_demo (app))
+  self->demo = rc_application_get_demo (app);
+  if (self->demo)
     {
-      /* Translators: the window's subtitle while the demo runs */
-      adw_window_title_set_title (self->window_title, _("Reconnect Demo"));
       g_menu_insert_submenu (self->primary_menu, 1, _("_Simulate a Problem"), self->simulate_menu);
     }
 
@@ -496,6 +513,7 @@ rc_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_object (&self->banner_account);
+  g_clear_object (&self->toast);
   g_clear_object (&self->accounts);
   g_clear_object (&self->monitor);
 
