@@ -33,7 +33,6 @@ struct _RcWindow
   RcAccountStore       *accounts;
   RcMonitor            *monitor;
   RcAccount            *banner_account;
-  AdwToast             *toast;
   gboolean              demo;
   guint                 refresh_id;
 
@@ -77,22 +76,10 @@ lookup_account (RcWindow   *self,
 }
 
 static void
-on_toast_dismissed (AdwToast *toast,
-                    RcWindow *self)
-{
-  if (self->toast == toast)
-    g_clear_object (&self->toast);
-}
-
-static void
 toast (RcWindow   *self,
        const char *title)
 {
-  AdwToast *toast = adw_toast_new (title);
-
-  g_set_object (&self->toast, toast);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
 /* ----------------------------------------------------------- banner -- */
@@ -272,9 +259,6 @@ create_row (gpointer item,
 static void
 on_account_state (RcWindow *self)
 {
-  /* "Connected to …" is old news once a state changes again. */
-  if (self->toast != NULL)
-    adw_toast_dismiss (self->toast);
   update_banner (self);
 }
 
@@ -513,7 +497,6 @@ rc_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_object (&self->banner_account);
-  g_clear_object (&self->toast);
   g_clear_object (&self->accounts);
   g_clear_object (&self->monitor);
 
@@ -628,19 +611,15 @@ rc_window_show_account (RcWindow   *self,
   update_view (self);
 }
 
+/* The dialog itself says Signed In, and the row and the banner follow the
+ * account: no toast that would outlive what it says. */
 static void
 on_sign_in_finished (RcSignInDialog *dialog,
                      gboolean        signed_in,
                      RcWindow       *self)
 {
-  RcAccount *account = rc_sign_in_dialog_get_account (dialog);
-  g_autofree char *text = NULL;
-
-  if (!signed_in)
-    return;
-  text = g_strdup_printf (_("Connected to %s"), rc_account_get_display_name (account));
-  toast (self, text);
-  update_view (self);
+  if (signed_in)
+    update_view (self);
 }
 
 /**
