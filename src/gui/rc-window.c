@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "rc-account-page.h"
 #include "rc-account-row.h"
@@ -233,6 +234,26 @@ on_refresh (gpointer user_data)
 {
   refresh_rows (user_data);
   return G_SOURCE_CONTINUE;
+}
+
+/* For bench/: RECONNECT_REPORT_FIRST_FRAME=1 prints one line on standard
+ * output when the window has drawn its first frame. */
+static void
+on_first_frame (GdkFrameClock *clock,
+                RcWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
+  g_print ("reconnect: first frame\n");
+  fflush (stdout);
+}
+
+static void
+on_realize (RcWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock != NULL && g_strcmp0 (g_getenv ("RECONNECT_REPORT_FIRST_FRAME"), "1") == 0)
+    g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_frame), self);
 }
 
 /* Only while someone can see it: a hidden window does not tick. */
@@ -557,6 +578,7 @@ rc_window_init (RcWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect_swapped (self, "map", G_CALLBACK (on_mapped_changed), self);
+  g_signal_connect_swapped (self, "realize", G_CALLBACK (on_realize), self);
   g_signal_connect_swapped (self, "unmap", G_CALLBACK (on_mapped_changed), self);
 
 #if DEVELOPMENT_BUILD
