@@ -247,6 +247,66 @@ test_rotation_written_first (Fixture       *fixture,
   forget (fixture, "account-rotation");
 }
 
+static RcTokenSet *
+token_now (RcSession *session,
+           gboolean   force)
+{
+  Crowd crowd = { .all_same = TRUE };
+
+  rc_session_get_access_token_async (session, force, NULL, on_token, &crowd);
+  while (crowd.done < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (crowd.error);
+  return crowd.first;
+}
+
+/* Two processes, one account: the window and the command line.  The one
+ * that refreshed second must use the refresh token the first rotated in,
+ * never the spent one (the provider would revoke the whole grant). */
+static void
+test_two_processes (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(RcProvider) provider = rc_salesforce_provider_new (fixture->root, rc_sim_get_client_id (fixture->sim), NULL, NULL);
+  g_autoptr(RcSession) window = rc_session_new ("account-shared", provider, fixture->store);
+  g_autoptr(RcSession) command_line = rc_session_new ("account-shared", provider, fixture->store);
+  g_autoptr(RcTokenSet) signed_in = device_sign_in (fixture, provider);
+  g_autoptr(RcTokenSet) window_first = NULL;
+  g_autoptr(RcTokenSet) rotated = NULL;
+  g_autoptr(RcTokenSet) window_after = NULL;
+  g_autoptr(RcTokenSet) in_keyring = NULL;
+  guint refreshes;
+
+  if (!rc_test_session_require_keyring ())
+    return;
+
+  adopt (window, signed_in);
+  rc_sim_set_rotation (fixture->sim, TRUE);
+  window_first = token_now (window, FALSE);
+
+  /* The command line refreshes, and rotates the refresh token. */
+  rotated = token_now (command_line, TRUE);
+  g_assert_cmpstr (rc_token_set_get_refresh_token (rotated), !=, rc_token_set_get_refresh_token (signed_in));
+
+  /* The window's access token is refused: it looks in the keyring first,
+   * finds the newer tokens, and needs no refresh of its own. */
+  refreshes = rc_sim_get_request_count (fixture->sim, "salesforce/services/oauth2/token");
+  window_after = token_now (window, TRUE);
+  g_assert_cmpstr (rc_token_set_get_access_token (window_after), ==, rc_token_set_get_access_token (rotated));
+  g_assert_cmpuint (rc_sim_get_request_count (fixture->sim, "salesforce/services/oauth2/token"), ==, refreshes);
+  g_assert_cmpuint (rc_sim_get_live_grants (fixture->sim), ==, 1);
+
+  /* Forced again, with its own tokens newest: a real refresh, still alive. */
+  g_clear_pointer (&window_after, rc_token_set_unref);
+  window_after = token_now (window, TRUE);
+  g_assert_cmpuint (rc_sim_get_request_count (fixture->sim, "salesforce/services/oauth2/token"), ==, refreshes + 1);
+  g_assert_cmpuint (rc_sim_get_live_grants (fixture->sim), ==, 1);
+  in_keyring = stored (fixture, "account-shared");
+  g_assert_cmpstr (rc_token_set_get_refresh_token (in_keyring), ==, rc_token_set_get_refresh_token (window_after));
+
+  forget (fixture, "account-shared");
+}
+
 static void
 test_keyring_refuses_rotation (Fixture       *fixture,
                                gconstpointer  data)
@@ -348,6 +408,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add ("/reconnect/session/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("single-flight", test_single_flight);
   ADD ("rotation-written-first", test_rotation_written_first);
+  ADD ("two-processes", test_two_processes);
   ADD ("keyring-refuses-rotation", test_keyring_refuses_rotation);
   ADD ("sign-out", test_sign_out);
 #undef ADD

@@ -41,6 +41,7 @@ struct _RcSession
 G_DEFINE_FINAL_TYPE (RcSession, rc_session, G_TYPE_OBJECT)
 
 static void start_work (RcSession *self);
+static void on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static void
 complete_waiters (RcSession    *self,
@@ -197,6 +198,49 @@ on_loaded (GObject      *source,
 }
 
 static void
+on_reloaded (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(RcSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RcTokenSet) stored = rc_secret_store_load_finish (RC_SECRET_STORE (source), result, &error);
+
+  if (stored == NULL && error == NULL)
+    {
+      /* Signed out elsewhere: the grant is revoked, the tokens are gone. */
+      g_autoptr(GError) none = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                                    "This account is not signed in");
+
+      g_clear_pointer (&self->tokens, rc_token_set_unref);
+      self->loaded = FALSE;
+      complete_waiters (self, none);
+      return;
+    }
+
+  if (stored != NULL &&
+      g_strcmp0 (rc_token_set_get_access_token (stored), rc_token_set_get_access_token (self->tokens)) != 0)
+    {
+      /* Newer than ours: take them, and try their access token first. */
+      g_debug ("Session %s: the keyring holds newer tokens", self->account_id);
+      g_clear_pointer (&self->tokens, rc_token_set_unref);
+      self->tokens = g_steal_pointer (&stored);
+      self->force = FALSE;
+      if (!needs_refresh (self))
+        {
+          complete_waiters (self, NULL);
+          return;
+        }
+    }
+  else if (error != NULL)
+    g_debug ("Session %s: could not look at the keyring before refreshing: %s", self->account_id, error->message);
+
+  /* A keyring that does not answer now will not take the rotated token
+   * either; the refresh still goes ahead, and its save is retried. */
+  rc_provider_refresh_async (self->provider, self->tokens, NULL, on_refreshed, g_object_ref (self));
+}
+
+static void
 start_work (RcSession *self)
 {
   if (!self->loaded)
@@ -208,6 +252,15 @@ start_work (RcSession *self)
   if (!needs_refresh (self))
     {
       complete_waiters (self, NULL);
+      return;
+    }
+
+  /* Another process (the command line, a second window) may have refreshed
+   * since: its rotated refresh token is in the keyring, and ours may be
+   * spent.  Look before refreshing, unless ours is the newer one. */
+  if (self->saved)
+    {
+      rc_secret_store_load_async (self->store, self->account_id, NULL, on_reloaded, g_object_ref (self));
       return;
     }
 
