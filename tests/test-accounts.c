@@ -247,6 +247,90 @@ test_atomic_write (Dirs          *dirs,
 }
 
 static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               guint      *changes)
+{
+  (*changes)++;
+}
+
+static gboolean
+wait_for (gboolean (*condition) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!condition (data) && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  return condition (data);
+}
+
+static gboolean
+has_two (gpointer store)
+{
+  return g_list_model_get_n_items (store) == 2;
+}
+
+static gboolean
+is_connected (gpointer account)
+{
+  return rc_account_get_state (account) == RC_CONNECTION_CONNECTED;
+}
+
+/* The window and the command line share the files: what one writes, the
+ * other's store follows, and an account keeps its object while it does. */
+static void
+test_follow_changes (Dirs          *dirs,
+                     gconstpointer  data)
+{
+  g_autoptr(RcAccountStore) window = open_store (dirs);
+  g_autoptr(RcAccountStore) command_line = NULL;
+  g_autoptr(RcAccount) first = rc_account_new ("salesforce-1", "salesforce", "https://login.salesforce.com", "key");
+  g_autoptr(RcAccount) second = rc_account_new ("entra-1", "entra", "contoso.onmicrosoft.com", "c0ffee00");
+  g_autoptr(GError) error = NULL;
+  RcAccount *theirs;
+  guint changes = 0;
+
+  g_assert_true (rc_account_store_add (window, first, &error));
+  g_assert_true (rc_account_store_save_state (window, &error));
+  rc_account_store_follow_changes (window);
+  g_signal_connect (window, "items-changed", G_CALLBACK (count_changes), &changes);
+
+  /* The window's own writes are not news to it. */
+  rc_account_set_cause (first, "network-offline");
+  g_assert_true (rc_account_store_save_state (window, &error));
+  g_assert_true (rc_account_store_save (window, &error));
+  for (guint i = 0; i < 50; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_cmpuint (changes, ==, 0);
+
+  /* The command line checks and adds. */
+  command_line = open_store (dirs);
+  theirs = rc_account_store_lookup (command_line, "salesforce-1");
+  rc_account_set_state (theirs, RC_CONNECTION_CONNECTED);
+  rc_account_set_checked_at (theirs, 1800000000);
+  g_assert_true (rc_account_store_save_state (command_line, &error));
+  g_assert_true (wait_for (is_connected, first));
+  g_assert_cmpint (rc_account_get_checked_at (first), ==, 1800000000);
+  g_assert_cmpuint (changes, ==, 0);
+
+  g_assert_true (rc_account_store_add (command_line, second, &error));
+  g_assert_true (wait_for (has_two, window));
+  g_assert_cmpuint (changes, ==, 1);
+  /* The account the window watched is still the same object. */
+  g_assert_true (rc_account_store_lookup (window, "salesforce-1") == first);
+  g_assert_nonnull (rc_account_store_lookup (window, "entra-1"));
+  g_assert_true (rc_account_store_lookup (window, "entra-1") != second);
+}
+
+static void
 test_validation (void)
 {
   struct {
@@ -289,6 +373,7 @@ main (int   argc,
   ADD ("provisioned", test_provisioned);
   ADD ("corrupt", test_corrupt);
   ADD ("atomic-write", test_atomic_write);
+  ADD ("follow-changes", test_follow_changes);
 #undef ADD
   g_test_add_func ("/reconnect/accounts/validation", test_validation);
 

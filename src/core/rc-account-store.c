@@ -33,6 +33,14 @@ struct _RcAccountStore
   char      *state_dir;
   GPtrArray *accounts;
   char      *problem;
+
+  /* What this process last read or wrote, to tell another's writes from
+   * its own when the files change. */
+  char         *accounts_seen;
+  char         *state_seen;
+  GFileMonitor *accounts_monitor;
+  GFileMonitor *state_monitor;
+  guint         reread_id;
 };
 
 static void rc_account_store_list_model_init (GListModelInterface *iface);
@@ -226,24 +234,25 @@ load_state (RcAccountStore *self)
     }
 }
 
-/**
- * rc_account_store_load:
- * @self: a #RcAccountStore
- *
- * (Re)reads every account: the administrator's first, then the user's,
- * then the run-time state.  Problems never fail the load: they are in
- * rc_account_store_get_problem().
- */
-void
-rc_account_store_load (RcAccountStore *self)
+static char *
+read_seen (const char *path)
+{
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return contents;
+}
+
+/* Reads every account into a new list; an account that @keep holds under
+ * the same id keeps its object, so whoever watches it keeps watching. */
+static void
+load_all (RcAccountStore *self,
+          GPtrArray      *keep)
 {
   g_autofree char *path = NULL;
-  guint removed;
+  g_autofree char *state = state_path (self);
 
-  g_return_if_fail (RC_IS_ACCOUNT_STORE (self));
-
-  removed = self->accounts->len;
-  g_ptr_array_set_size (self->accounts, 0);
   g_clear_pointer (&self->problem, g_free);
 
   for (guint i = 0; self->system_dirs[i] != NULL; i++)
@@ -267,9 +276,131 @@ rc_account_store_load (RcAccountStore *self)
 
   path = accounts_path (self);
   load_file (self, path, FALSE);
-  load_state (self);
+  g_free (self->accounts_seen);
+  self->accounts_seen = read_seen (path);
 
+  for (guint i = 0; keep != NULL && i < self->accounts->len; i++)
+    for (guint j = 0; j < keep->len; j++)
+      if (g_strcmp0 (rc_account_get_id (g_ptr_array_index (keep, j)),
+                     rc_account_get_id (g_ptr_array_index (self->accounts, i))) == 0)
+        {
+          g_object_unref (g_ptr_array_index (self->accounts, i));
+          g_ptr_array_index (self->accounts, i) = g_object_ref (g_ptr_array_index (keep, j));
+        }
+
+  load_state (self);
+  g_free (self->state_seen);
+  self->state_seen = read_seen (state);
+}
+
+/**
+ * rc_account_store_load:
+ * @self: a #RcAccountStore
+ *
+ * (Re)reads every account: the administrator's first, then the user's,
+ * then the run-time state.  Problems never fail the load: they are in
+ * rc_account_store_get_problem().
+ */
+void
+rc_account_store_load (RcAccountStore *self)
+{
+  guint removed;
+
+  g_return_if_fail (RC_IS_ACCOUNT_STORE (self));
+
+  removed = self->accounts->len;
+  g_ptr_array_set_size (self->accounts, 0);
+  load_all (self, NULL);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->accounts->len);
+}
+
+/* Another process (the command line, say) wrote one of the files. */
+static gboolean
+on_reread (gpointer user_data)
+{
+  RcAccountStore *self = user_data;
+  g_autofree char *accounts_file = accounts_path (self);
+  g_autofree char *state_file = state_path (self);
+  g_autofree char *accounts = read_seen (accounts_file);
+  g_autofree char *state = read_seen (state_file);
+
+  self->reread_id = 0;
+
+  if (g_strcmp0 (accounts, self->accounts_seen) != 0)
+    {
+      g_autoptr(GPtrArray) before = g_steal_pointer (&self->accounts);
+      gboolean same = TRUE;
+
+      g_debug ("accounts.ini changed on disk: reading it again");
+      self->accounts = g_ptr_array_new_with_free_func (g_object_unref);
+      load_all (self, before);
+      same = before->len == self->accounts->len;
+      for (guint i = 0; same && i < before->len; i++)
+        same = g_ptr_array_index (before, i) == g_ptr_array_index (self->accounts, i);
+      if (!same)
+        g_list_model_items_changed (G_LIST_MODEL (self), 0, before->len, self->accounts->len);
+    }
+  else if (g_strcmp0 (state, self->state_seen) != 0)
+    {
+      g_debug ("state.ini changed on disk: reading it again");
+      load_state (self);
+      g_free (self->state_seen);
+      self->state_seen = g_steal_pointer (&state);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_file_changed (GFileMonitor      *monitor,
+                 GFile             *file,
+                 GFile             *other,
+                 GFileMonitorEvent  event,
+                 RcAccountStore    *self)
+{
+  /* An atomic write is a burst of events: read once it is over. */
+  g_clear_handle_id (&self->reread_id, g_source_remove);
+  self->reread_id = g_timeout_add (200, on_reread, self);
+}
+
+static GFileMonitor *
+monitor_path (RcAccountStore *self,
+              const char     *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GFileMonitor *monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+
+  if (monitor == NULL)
+    {
+      g_debug ("Cannot follow %s: %s", path, error->message);
+      return NULL;
+    }
+  g_signal_connect (monitor, "changed", G_CALLBACK (on_file_changed), self);
+  return monitor;
+}
+
+/**
+ * rc_account_store_follow_changes:
+ * @self: a #RcAccountStore
+ *
+ * From now on, what other processes write to the accounts and their state
+ * (the command line, a second window) shows here too.  Accounts keep their
+ * objects across such a reload.
+ */
+void
+rc_account_store_follow_changes (RcAccountStore *self)
+{
+  g_autofree char *accounts = NULL;
+  g_autofree char *state = NULL;
+
+  g_return_if_fail (RC_IS_ACCOUNT_STORE (self));
+
+  if (self->accounts_monitor != NULL || self->state_monitor != NULL)
+    return;
+  accounts = accounts_path (self);
+  state = state_path (self);
+  self->accounts_monitor = monitor_path (self, accounts);
+  self->state_monitor = monitor_path (self, state);
 }
 
 static gboolean
@@ -338,7 +469,11 @@ rc_account_store_save (RcAccountStore  *self,
     }
 
   data = g_key_file_to_data (file, NULL, NULL);
-  return write_atomically (path, data, error);
+  if (!write_atomically (path, data, error))
+    return FALSE;
+  g_free (self->accounts_seen);
+  self->accounts_seen = g_steal_pointer (&data);
+  return TRUE;
 }
 
 /**
@@ -376,7 +511,11 @@ rc_account_store_save_state (RcAccountStore  *self,
     }
 
   data = g_key_file_to_data (file, NULL, NULL);
-  return write_atomically (path, data, error);
+  if (!write_atomically (path, data, error))
+    return FALSE;
+  g_free (self->state_seen);
+  self->state_seen = g_steal_pointer (&data);
+  return TRUE;
 }
 
 /**
@@ -509,10 +648,28 @@ rc_account_store_get_problem (RcAccountStore *self)
 }
 
 static void
+rc_account_store_dispose (GObject *object)
+{
+  RcAccountStore *self = RC_ACCOUNT_STORE (object);
+
+  g_clear_handle_id (&self->reread_id, g_source_remove);
+  if (self->accounts_monitor != NULL)
+    g_file_monitor_cancel (self->accounts_monitor);
+  if (self->state_monitor != NULL)
+    g_file_monitor_cancel (self->state_monitor);
+  g_clear_object (&self->accounts_monitor);
+  g_clear_object (&self->state_monitor);
+
+  G_OBJECT_CLASS (rc_account_store_parent_class)->dispose (object);
+}
+
+static void
 rc_account_store_finalize (GObject *object)
 {
   RcAccountStore *self = RC_ACCOUNT_STORE (object);
 
+  g_free (self->accounts_seen);
+  g_free (self->state_seen);
   g_free (self->config_dir);
   g_strfreev (self->system_dirs);
   g_free (self->state_dir);
@@ -525,6 +682,7 @@ rc_account_store_finalize (GObject *object)
 static void
 rc_account_store_class_init (RcAccountStoreClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = rc_account_store_dispose;
   G_OBJECT_CLASS (klass)->finalize = rc_account_store_finalize;
 }
 

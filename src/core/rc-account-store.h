@@ -24,6 +24,7 @@ RcAccountStore *rc_account_store_new          (const char          *config_dir,
                                                const char          *state_dir);
 RcAccountStore *rc_account_store_new_default  (void);
 void            rc_account_store_load         (RcAccountStore      *self);
+void            rc_account_store_follow_changes (RcAccountStore    *self);
 const char     *rc_account_store_get_problem  (RcAccountStore      *self);
 RcAccount      *rc_account_store_lookup       (RcAccountStore      *self,
                                                const char          *id);

@@ -402,6 +402,8 @@ rc_application_startup (GApplication *app)
       rc_account_store_load (self->accounts);
     }
 
+  /* A check from the command line shows here at once. */
+  rc_account_store_follow_changes (self->accounts);
   self->monitor = rc_monitor_new (self->accounts, self->secrets);
   rc_monitor_set_network_monitor (self->monitor, g_network_monitor_get_default ());
   g_settings_bind_with_mapping (self->settings, "check-interval", self->monitor, "interval", G_SETTINGS_BIND_GET,
