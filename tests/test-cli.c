@@ -81,6 +81,60 @@ test_cli_extra_argument (void)
   g_assert_cmpint (run.status, ==, 64);
 }
 
+static void
+test_cli_help_lists_commands (void)
+{
+  static const char * const commands[] = { "list", "check", "add", "sign-in", "sign-out", "explain", "report",
+                                           "simulate", NULL };
+  g_auto(RcTestRun) run = { 0 };
+
+  run_reconnect (&run, "--help", NULL);
+  for (guint i = 0; commands[i] != NULL; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("\n  %s ", commands[i]);
+
+      g_assert_nonnull (strstr (run.out, line));
+    }
+  g_assert_nonnull (strstr (run.out, "64 usage"));
+}
+
+/* Each admin command explains itself, without a bus, a display or a file. */
+static void
+test_cli_command_help (void)
+{
+  static const char * const commands[] = { "list", "check", "add", "sign-in", "sign-out", "report", NULL };
+
+  for (guint i = 0; commands[i] != NULL; i++)
+    {
+      g_auto(RcTestRun) run = { 0 };
+      g_autofree char *usage = g_strdup_printf ("Usage:\n  reconnect %s ", commands[i]);
+
+      run_reconnect (&run, commands[i], "--help");
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_cmpstr (run.err, ==, "");
+      g_assert_true (g_str_has_prefix (run.out, usage));
+      g_assert_nonnull (strstr (run.out, "Exit status:"));
+    }
+}
+
+static void
+test_cli_command_bad_option (void)
+{
+  static const char * const commands[] = { "list", "check", "add", "sign-in", "sign-out", "report", NULL };
+
+  for (guint i = 0; commands[i] != NULL; i++)
+    {
+      g_auto(RcTestRun) run = { 0 };
+      g_autofree char *hint = g_strdup_printf ("reconnect %s --help", commands[i]);
+
+      run_reconnect (&run, commands[i], "--no-such-option");
+      g_assert_cmpint (run.status, ==, 64);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_nonnull (strstr (run.err, "--no-such-option"));
+      g_assert_nonnull (strstr (run.err, hint));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -91,6 +145,9 @@ main (int   argc,
   g_test_add_func ("/reconnect/cli/help", test_cli_help);
   g_test_add_func ("/reconnect/cli/short-help", test_cli_short_help);
   g_test_add_func ("/reconnect/cli/extra-argument", test_cli_extra_argument);
+  g_test_add_func ("/reconnect/cli/help-lists-commands", test_cli_help_lists_commands);
+  g_test_add_func ("/reconnect/cli/command-help", test_cli_command_help);
+  g_test_add_func ("/reconnect/cli/command-bad-option", test_cli_command_bad_option);
 
   return g_test_run ();
 }

@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "rc-application.h"
+#include "rc-explain-window.h"
 #include "rc-window.h"
 
 static RcApplication *app;
@@ -172,7 +174,7 @@ test_window_primary_menu (void)
   g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action0);
   g_menu_model_get_item_attribute (section, 1, G_MENU_ATTRIBUTE_ACTION, "s", &action1);
   g_assert_cmpstr (action0, ==, "win.check-all");
-  g_assert_cmpstr (action1, ==, "app.notifications");
+  g_assert_cmpstr (action1, ==, "win.explain");
   g_clear_pointer (&action0, g_free);
   g_clear_pointer (&action1, g_free);
   g_object_unref (section);
@@ -255,6 +257,110 @@ test_window_size_remembered (void)
 }
 
 static void
+on_explained (RcExplainWindow *window,
+              gboolean        *explained)
+{
+  *explained = TRUE;
+}
+
+static GtkWidget *
+explain_child (RcExplainWindow *window,
+               const char      *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), RC_TYPE_EXPLAIN_WINDOW, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Explain an Error: a pasted message, then a log file, each to its cause
+ * with what to do. */
+static void
+test_window_explain (void)
+{
+  RcWindow *window = show_window ();
+  RcExplainWindow *explain;
+  GtkTextBuffer *buffer;
+  GtkWidget *button;
+  GtkWidget *finding;
+  gboolean explained = FALSE;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  gint64 deadline;
+  const char *log =
+    "2015-04-24 15:16:58,102 [13152     ] INFO  sfdcsession     Refreshing OAuth session\n"
+    "2015-04-24 15:17:11,290 [13152     ] ERROR sfdcsession     LogOn failed with exception - token validity expired\n"
+    "2015-04-24 15:17:11,301 [13152     ] DEBUG general         Sync engine idle\n"
+    "2015-04-24 15:18:55,635 [3604      ] DEBUG general         Application status changed to SalesforceNotConnected, SalesforceCredentialsInvalid\n";
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.explain", NULL));
+  wait_for_toplevel (RC_TYPE_EXPLAIN_WINDOW);
+  explain = RC_EXPLAIN_WINDOW (find_toplevel (RC_TYPE_EXPLAIN_WINDOW));
+  g_assert_nonnull (explain);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (explain)) == GTK_WINDOW (window));
+  g_signal_connect (explain, "explained", G_CALLBACK (on_explained), &explained);
+
+  /* Nothing to explain yet: the button says so by being off. */
+  button = explain_child (explain, "explain_button");
+  g_assert_false (gtk_widget_get_sensitive (button));
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (explain_child (explain, "text_view")));
+  gtk_text_buffer_set_text (buffer, "AADSTS50076: Due to a configuration change made by your administrator, or because "
+                                    "you moved to a new location, you must use multi-factor authentication to access "
+                                    "'00000007-0000-0000-c000-000000000000'.", -1);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (explain), "explain.explain", NULL));
+  g_assert_true (explained);
+  g_assert_cmpstr (rc_diagnosis_get_cause (rc_explain_window_get_diagnosis (explain)), ==, "mfa-required");
+  finding = find_named (explain_child (explain, "results_box"), "mfa-required");
+  g_assert_nonnull (finding);
+  g_assert_nonnull (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (finding)));
+
+  /* A Salesforce for Outlook trace, read from its file. */
+  path = g_build_filename (g_get_user_cache_dir (), "Trace.log", NULL);
+  g_mkdir_with_parents (g_get_user_cache_dir (), 0700);
+  g_assert_true (g_file_set_contents (path, log, -1, NULL));
+  file = g_file_new_for_path (path);
+  explained = FALSE;
+  rc_explain_window_open_file (explain, file);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!explained && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (explained);
+  g_assert_cmpstr (rc_diagnosis_get_cause (rc_explain_window_get_diagnosis (explain)), ==,
+                   "refresh-token-policy-immediate");
+  g_assert_nonnull (find_named (explain_child (explain, "results_box"), "refresh-token-policy-immediate"));
+  g_assert_null (find_named (explain_child (explain, "results_box"), "mfa-required"));
+
+  /* Text that is no error is said to be none. */
+  gtk_text_buffer_set_text (buffer, "Meeting moved to Thursday, see you there.", -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (explain), "explain.explain", NULL));
+  g_assert_cmpstr (rc_diagnosis_get_cause (rc_explain_window_get_diagnosis (explain)), ==, "unknown");
+  g_assert_null (gtk_widget_get_first_child (explain_child (explain, "results_box")));
+  g_assert_true (gtk_widget_get_visible (explain_child (explain, "summary_label")));
+
+  g_unlink (path);
+  gtk_window_destroy (GTK_WINDOW (explain));
+  close_window (window);
+}
+
+static void
 run_tests (GApplication *application,
            int          *status)
 {
@@ -288,6 +394,7 @@ main (int   argc,
   g_test_add_func ("/reconnect/window/primary-menu", test_window_primary_menu);
   g_test_add_func ("/reconnect/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/reconnect/window/size-remembered", test_window_size_remembered);
+  g_test_add_func ("/reconnect/window/explain", test_window_explain);
 
   /* The real start-up path: register on the session bus, startup installs
    * the actions and accels, and the tests run where the main window would

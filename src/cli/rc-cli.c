@@ -12,6 +12,10 @@
 #include <glib-unix.h>
 
 #include "rc-cli.h"
+#include "rc-cli-accounts.h"
+#include "rc-cli-explain.h"
+#include "rc-cli-report.h"
+#include "rc-cli-sign-in.h"
 #include "rc-sim.h"
 
 /* Everything here runs without a display: GTK is never initialised, so an
@@ -38,8 +42,23 @@ print_help (void)
   g_print ("  reconnect --help        %s\n", _("Show this help"));
   g_print ("  reconnect --version     %s\n", _("Show the version"));
   g_print ("\n%s\n", _("Commands:"));
+  g_print ("  list [--json]           %s\n", _("List the accounts as their last check found them"));
+  g_print ("  check [--json] [ACCOUNT…]\n");
+  g_print ("                          %s\n", _("Check the accounts now; the exit status says who must act"));
+  g_print ("  add --provider salesforce|entra|oidc …\n");
+  g_print ("                          %s\n", _("Add an account and print its id"));
+  g_print ("  sign-in [--device] [--json] ACCOUNT\n");
+  g_print ("                          %s\n", _("Sign in, in the browser or with a code on another device"));
+  g_print ("  sign-out ACCOUNT        %s\n", _("Revoke the sign-in, forget it and remove the account"));
+  g_print ("  explain [--json] [TEXT | --file PATH | -]\n");
+  g_print ("                          %s\n", _("Explain an error message or a log"));
+  g_print ("  report [--json] [ACCOUNT]\n");
+  g_print ("                          %s\n", _("Print a support report with every secret redacted"));
   g_print ("  simulate [--port N] [--scenario NAME]\n");
   g_print ("                          %s\n", _("Run the built-in CRM simulator until interrupted"));
+  g_print ("\n%s\n", _("“reconnect COMMAND --help” shows a command’s options; reconnect(1) has the details."));
+  g_print ("%s\n", _("Exit status: 0 all connected, 1 someone must sign in, 2 an administrator must act, "
+                     "3 a provider could not be reached, 4 a local problem such as the keyring, 64 usage."));
   g_print ("\n");
   g_print ("%s\n", _("Reconnect keeps your CRM sign-in working: it watches your connections to "
                      "Salesforce, Microsoft Dynamics 365 and other OpenID Connect services, tells "
@@ -128,6 +147,33 @@ run_simulate (int    argc,
   return RC_CLI_EXIT_OK;
 }
 
+typedef struct
+{
+  const char *name;
+  int       (*run) (int    argc,
+                    char **argv);
+} Command;
+
+static const Command commands[] = {
+  { "list", rc_cli_list },
+  { "check", rc_cli_check },
+  { "add", rc_cli_add },
+  { "sign-in", rc_cli_sign_in },
+  { "sign-out", rc_cli_sign_out },
+  { "explain", rc_cli_explain },
+  { "report", rc_cli_report },
+  { "simulate", run_simulate },
+};
+
+static const Command *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
 static void
 print_version (void)
 {
@@ -157,7 +203,7 @@ rc_cli_handles (int    argc,
   if (argc < 2)
     return FALSE;
 
-  return is_help (argv[1]) || is_version (argv[1]) || g_strcmp0 (argv[1], "simulate") == 0;
+  return is_help (argv[1]) || is_version (argv[1]) || find_command (argv[1]) != NULL;
 }
 
 /**
@@ -173,10 +219,13 @@ int
 rc_cli_run (int    argc,
             char **argv)
 {
+  const Command *command;
+
   g_return_val_if_fail (rc_cli_handles (argc, argv), RC_CLI_EXIT_USAGE);
 
-  if (g_str_equal (argv[1], "simulate"))
-    return run_simulate (argc - 1, argv + 1);
+  command = find_command (argv[1]);
+  if (command != NULL)
+    return command->run (argc - 1, argv + 1);
 
   if (argc > 2)
     {

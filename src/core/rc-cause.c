@@ -179,3 +179,15 @@ rc_cause_sign_in_helps (const char *cause)
 {
   return lookup_or_unknown (cause)->sign_in_helps;
 }
+
+const char *
+rc_confidence_to_string (RcConfidence confidence)
+{
+  switch (confidence)
+    {
+    case RC_CONFIDENCE_HIGH:   return "high";
+    case RC_CONFIDENCE_MEDIUM: return "medium";
+    case RC_CONFIDENCE_LOW:
+    default:                   return "low";
+    }
+}

@@ -20,6 +20,14 @@ typedef enum
   RC_AUDIENCE_WAIT,       /* it passes on its own */
 } RcAudience;
 
+/* How strongly the evidence points at a cause; the order is the ranking. */
+typedef enum
+{
+  RC_CONFIDENCE_LOW,     /* one of several causes the evidence allows */
+  RC_CONFIDENCE_MEDIUM,  /* the likeliest reading of evidence that does not decide */
+  RC_CONFIDENCE_HIGH,    /* the evidence names the cause */
+} RcConfidence;
+
 const char * const *rc_cause_list          (void);
 gboolean            rc_cause_is_known      (const char *cause);
 RcAudience          rc_cause_get_audience  (const char *cause);
@@ -27,5 +35,6 @@ const char         *rc_audience_to_string  (RcAudience  audience);
 RcConnectionState   rc_cause_get_state     (const char *cause);
 const char         *rc_cause_get_summary   (const char *cause);
 gboolean            rc_cause_sign_in_helps (const char *cause);
+const char         *rc_confidence_to_string (RcConfidence confidence);
 
 G_END_DECLS

@@ -18,6 +18,7 @@
 
 #include "rc-cause.h"
 #include "rc-classifier.h"
+#include "rc-diagnosis.h"
 #include "rc-http.h"
 #include "rc-json.h"
 #include "rc-monitor.h"
@@ -38,6 +39,7 @@ typedef struct
   guint         timer_id;
   gint64        next_check;   /* unix seconds, 0 when none is planned */
   guint         failures;     /* transport failures in a row, for backoff */
+  RcDiagnosis  *diagnosis;    /* why the last check failed; NULL after a success */
 } Entry;
 
 struct _RcMonitor
@@ -91,6 +93,7 @@ entry_free (Entry *entry)
   g_clear_object (&entry->session);
   g_clear_object (&entry->provider);
   g_clear_object (&entry->account);
+  g_clear_pointer (&entry->diagnosis, rc_diagnosis_unref);
   g_free (entry);
 }
 
@@ -231,6 +234,7 @@ check_succeeded (Entry *entry)
   gint64 now = now_seconds ();
 
   entry->failures = 0;
+  g_clear_pointer (&entry->diagnosis, rc_diagnosis_unref);
   rc_account_set_checked_at (entry->account, now);
   rc_account_set_last_ok (entry->account, now);
   rc_account_set_first_failure (entry->account, 0);
@@ -251,6 +255,7 @@ check_failed (Entry        *entry,
     .now = now,
     .signed_in_at = rc_account_get_signed_in_at (account),
     .last_refresh_at = rc_account_get_last_refresh (account),
+    .previous_cause = rc_account_get_cause (account),
   };
   const char *cause;
   RcConnectionState state;
@@ -269,7 +274,9 @@ check_failed (Entry        *entry,
       return;
     }
 
-  cause = rc_classifier_classify_error (error, &context);
+  g_clear_pointer (&entry->diagnosis, rc_diagnosis_unref);
+  entry->diagnosis = rc_diagnosis_new_from_error (error, &context);
+  cause = rc_diagnosis_get_cause (entry->diagnosis);
   state = rc_cause_get_state (cause);
   g_debug ("Check of %s failed (%s): %s", rc_account_get_id (account), cause, error->message);
 
@@ -828,6 +835,27 @@ rc_monitor_get_next_check (RcMonitor *self,
 }
 
 /**
+ * rc_monitor_get_diagnosis:
+ * @self: a #RcMonitor
+ * @account: an account
+ *
+ * Returns: (transfer none) (nullable): why the last check of @account
+ *   failed, with its evidence; %NULL when it did not fail
+ */
+RcDiagnosis *
+rc_monitor_get_diagnosis (RcMonitor *self,
+                          RcAccount *account)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (RC_IS_MONITOR (self), NULL);
+  g_return_val_if_fail (RC_IS_ACCOUNT (account), NULL);
+
+  entry = find_entry (self, account);
+  return entry != NULL ? entry->diagnosis : NULL;
+}
+
+/**
  * rc_monitor_get_provider:
  * @self: a #RcMonitor
  * @account: an account
@@ -941,7 +969,10 @@ on_adopted (GObject      *source,
     }
 
   if ((entry = find_entry (self, account)) != NULL)
-    entry->failures = 0;
+    {
+      entry->failures = 0;
+      g_clear_pointer (&entry->diagnosis, rc_diagnosis_unref);
+    }
   rc_account_set_signed_in_at (account, now);
   rc_account_set_last_refresh (account, 0);
   rc_account_set_checked_at (account, now);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "rc-account-store.h"
+#include "rc-diagnosis.h"
 #include "rc-secret-store.h"
 #include "rc-session.h"
 
@@ -36,6 +37,8 @@ void            rc_monitor_check_all        (RcMonitor            *self);
 gboolean        rc_monitor_is_checking      (RcMonitor            *self,
                                              RcAccount            *account);
 gint64          rc_monitor_get_next_check   (RcMonitor            *self,
+                                             RcAccount            *account);
+RcDiagnosis    *rc_monitor_get_diagnosis    (RcMonitor            *self,
                                              RcAccount            *account);
 RcProvider     *rc_monitor_get_provider     (RcMonitor            *self,
                                              RcAccount            *account,

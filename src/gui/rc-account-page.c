@@ -15,6 +15,7 @@
 #include "rc-account-page.h"
 #include "rc-cause.h"
 #include "rc-format.h"
+#include "rc-remedy.h"
 
 struct _RcAccountPage
 {
@@ -24,7 +25,15 @@ struct _RcAccountPage
   RcAccount    *account;
   guint         grace_days;
 
+  GPtrArray    *panel_rows;   /* GtkWidget: rows the remedy panel added */
+  char         *panel_cause;  /* the cause the panel shows */
+
   AdwPreferencesGroup *status_group;
+  AdwPreferencesGroup *remedy_group;
+  AdwPreferencesGroup *user_steps_group;
+  AdwPreferencesGroup *admin_steps_group;
+  AdwPreferencesGroup *evidence_group;
+  AdwExpanderRow *evidence_row;
   AdwActionRow *status_row;
   GtkImage     *status_icon;
   AdwActionRow *grace_row;
@@ -100,12 +109,180 @@ set_time_row (AdwActionRow *row,
   adw_action_row_set_subtitle (row, text);
 }
 
+/* ----------------------------------------------------- remedy panel -- */
+
+static void
+clear_panel (RcAccountPage *self)
+{
+  for (guint i = 0; i < self->panel_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->panel_rows, i);
+      gpointer group = g_object_get_data (G_OBJECT (row), "rc-group");
+
+      if (group != NULL)
+        adw_preferences_group_remove (group, row);
+      else
+        adw_expander_row_remove (self->evidence_row, row);
+    }
+  g_ptr_array_set_size (self->panel_rows, 0);
+  g_clear_pointer (&self->panel_cause, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->remedy_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->user_steps_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->admin_steps_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->evidence_group), FALSE);
+}
+
+static GtkWidget *
+step_row (const char *text,
+          guint       number)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *label = g_strdup_printf ("%u", number);
+  GtkWidget *prefix = gtk_label_new (label);
+
+  gtk_widget_add_css_class (prefix, "dim-label");
+  gtk_widget_add_css_class (prefix, "numeric");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (prefix), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), prefix);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  return row;
+}
+
+static void
+on_link_activated (AdwActionRow *row)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (row));
+  const char *uri = g_object_get_data (G_OBJECT (row), "rc-uri");
+
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+static GtkWidget *
+link_row (RcRemedyLink *link)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name ("adw-external-link-symbolic");
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), link->label);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), link->uri);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "rc-uri", g_strdup (link->uri), g_free);
+  g_signal_connect (row, "activated", G_CALLBACK (on_link_activated), NULL);
+  return row;
+}
+
+static void
+add_row (RcAccountPage       *self,
+         AdwPreferencesGroup *group,
+         GtkWidget           *row)
+{
+  g_object_set_data (G_OBJECT (row), "rc-group", group);
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->panel_rows, row);
+}
+
+static void
+add_steps (RcAccountPage       *self,
+           AdwPreferencesGroup *group,
+           char               **steps)
+{
+  for (guint i = 0; steps != NULL && steps[i] != NULL; i++)
+    add_row (self, group, step_row (steps[i], i + 1));
+  gtk_widget_set_visible (GTK_WIDGET (group), steps != NULL && steps[0] != NULL);
+}
+
+/* What happened, what the user can do, what the admin can do (with the
+ * places to click), and the evidence: for the account's current cause. */
+static void
+update_panel (RcAccountPage *self)
+{
+  const char *cause = rc_account_get_cause (self->account);
+  RcConnectionState state = rc_account_get_state (self->account);
+  const RcRemedy *remedy;
+  const char *provider = rc_account_get_provider (self->account);
+  g_auto(GStrv) user_steps = NULL;
+  g_auto(GStrv) admin_steps = NULL;
+  g_autoptr(GPtrArray) links = NULL;
+  RcDiagnosis *diagnosis;
+
+  if (state == RC_CONNECTION_CONNECTED || state == RC_CONNECTION_SIGNED_OUT)
+    cause = NULL;
+  if (g_strcmp0 (cause, self->panel_cause) == 0 && self->panel_rows->len > 0)
+    return;
+  clear_panel (self);
+  if (cause == NULL || (remedy = rc_remedy_lookup (cause)) == NULL)
+    return;
+  self->panel_cause = g_strdup (cause);
+
+  adw_preferences_group_set_title (self->remedy_group, rc_remedy_get_title (remedy));
+  adw_preferences_group_set_description (self->remedy_group, rc_remedy_get_what_happened (remedy));
+  gtk_widget_set_visible (GTK_WIDGET (self->remedy_group), TRUE);
+
+  user_steps = rc_remedy_dup_user_steps (remedy, provider);
+  add_steps (self, self->user_steps_group, user_steps);
+  admin_steps = rc_remedy_dup_admin_steps (remedy, provider);
+  add_steps (self, self->admin_steps_group, admin_steps);
+  links = rc_remedy_dup_links (remedy, self->account);
+  for (guint i = 0; i < links->len; i++)
+    add_row (self, self->admin_steps_group, link_row (g_ptr_array_index (links, i)));
+  gtk_widget_set_visible (GTK_WIDGET (self->admin_steps_group), admin_steps != NULL && admin_steps[0] != NULL);
+
+  diagnosis = rc_monitor_get_diagnosis (self->monitor, self->account);
+  if (diagnosis != NULL)
+    {
+      for (guint i = 0; i < rc_diagnosis_get_n_findings (diagnosis); i++)
+        {
+          const RcFinding *finding = rc_diagnosis_get_finding (diagnosis, i);
+          const char * const *evidence = rc_finding_get_evidence (finding);
+
+          for (guint j = 0; evidence != NULL && evidence[j] != NULL; j++)
+            {
+              GtkWidget *row = adw_action_row_new ();
+
+              adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+              adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), evidence[j]);
+              adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+              gtk_widget_add_css_class (row, "monospace");
+              adw_expander_row_add_row (self->evidence_row, row);
+              g_ptr_array_add (self->panel_rows, row);
+            }
+        }
+      gtk_widget_set_visible (GTK_WIDGET (self->evidence_group), TRUE);
+    }
+}
+
+static void
+copy_admin_message_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  RcAccountPage *self = RC_ACCOUNT_PAGE (widget);
+  g_autofree char *message = NULL;
+  GtkWidget *overlay;
+
+  if (self->account == NULL || self->panel_cause == NULL)
+    return;
+  message = rc_remedy_dup_admin_message (self->panel_cause, self->account,
+                                         rc_monitor_get_diagnosis (self->monitor, self->account));
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), message);
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
+                                 adw_toast_new (_("Message copied: paste it into a message to your admin")));
+}
+
 static void
 rc_account_page_dispose (GObject *object)
 {
   RcAccountPage *self = RC_ACCOUNT_PAGE (object);
 
   disconnect (self);
+  g_clear_pointer (&self->panel_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->panel_cause, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), RC_TYPE_ACCOUNT_PAGE);
 
   G_OBJECT_CLASS (rc_account_page_parent_class)->dispose (object);
@@ -165,6 +342,12 @@ rc_account_page_class_init (RcAccountPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/rc-account-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RcAccountPage, status_group);
+  gtk_widget_class_bind_template_child (widget_class, RcAccountPage, remedy_group);
+  gtk_widget_class_bind_template_child (widget_class, RcAccountPage, user_steps_group);
+  gtk_widget_class_bind_template_child (widget_class, RcAccountPage, admin_steps_group);
+  gtk_widget_class_bind_template_child (widget_class, RcAccountPage, evidence_group);
+  gtk_widget_class_bind_template_child (widget_class, RcAccountPage, evidence_row);
+  gtk_widget_class_install_action (widget_class, "page.copy-admin-message", NULL, copy_admin_message_action);
   gtk_widget_class_bind_template_child (widget_class, RcAccountPage, status_row);
   gtk_widget_class_bind_template_child (widget_class, RcAccountPage, status_icon);
   gtk_widget_class_bind_template_child (widget_class, RcAccountPage, grace_row);
@@ -186,6 +369,7 @@ static void
 rc_account_page_init (RcAccountPage *self)
 {
   self->grace_days = 3;
+  self->panel_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -205,6 +389,7 @@ rc_account_page_set_account (RcAccountPage *self,
   if (self->account == account)
     return;
   disconnect (self);
+  clear_panel (self);
   if (account == NULL)
     return;
 
@@ -334,4 +519,5 @@ rc_account_page_update (RcAccountPage *self)
     adw_action_row_set_subtitle (self->scopes_row, scopes);
 
   set_time_row (self->checked_row, rc_account_get_checked_at (account), _("Never"), now);
+  update_panel (self);
 }

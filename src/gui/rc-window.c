@@ -20,6 +20,7 @@
 #include "rc-account-row.h"
 #include "rc-add-account-dialog.h"
 #include "rc-cause.h"
+#include "rc-explain-window.h"
 #include "rc-format.h"
 #include "rc-sign-in-dialog.h"
 #include "rc-window.h"
@@ -384,6 +385,16 @@ check_action (GtkWidget  *widget,
 }
 
 static void
+explain_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  RcWindow *self = RC_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (rc_explain_window_new (GTK_WINDOW (self))));
+}
+
+static void
 check_all_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -562,12 +573,14 @@ rc_window_class_init (RcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-in", "s", sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.check", "s", check_action);
   gtk_widget_class_install_action (widget_class, "win.check-all", NULL, check_all_action);
+  gtk_widget_class_install_action (widget_class, "win.explain", NULL, explain_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", "s", sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.banner-action", NULL, banner_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-account", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.check-all", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.check-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.explain", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
 }
