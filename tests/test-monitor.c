@@ -7,26 +7,18 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 
 #include "rc-cause.h"
-#include "rc-device-authorization.h"
 #include "rc-monitor.h"
 #include "rc-sim.h"
+#include "rc-test-monitor.h"
 #include "rc-test-session.h"
-
-#define TIMEOUT 30
 
 typedef struct
 {
-  RcSim          *sim;
-  char           *root;       /* the simulator, without a trailing slash */
-  char           *dir;
-  RcAccountStore *accounts;
-  RcSecretStore  *secrets;
-  RcMonitor      *monitor;
-  guint           checked;
-  guint           started;
+  RcTestMonitor *t;
+  guint          checked;
+  guint          started;
 } Fixture;
 
 static void
@@ -53,127 +45,37 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *sf = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *system = NULL;
-  g_autofree char *state = NULL;
-
-  fixture->sim = rc_sim_new ();
-  g_assert_true (rc_sim_listen (fixture->sim, 0, NULL));
-  rc_sim_set_device_interval (fixture->sim, 1);
-  sf = rc_sim_get_salesforce_url (fixture->sim);
-  fixture->root = g_strndup (sf, strlen (sf) - 1);
-
-  g_mkdir_with_parents (g_get_user_cache_dir (), 0700);
-  fixture->dir = g_build_filename (g_get_user_cache_dir (), "monitor-XXXXXX", NULL);
-  g_assert_nonnull (g_mkdtemp (fixture->dir));
-  config = g_build_filename (fixture->dir, "config", NULL);
-  system = g_build_filename (fixture->dir, "system", NULL);
-  state = g_build_filename (fixture->dir, "state", NULL);
-  fixture->accounts = rc_account_store_new (config, (const char *[]) { system, NULL }, state);
-  rc_account_store_load (fixture->accounts);
-  fixture->secrets = rc_secret_store_new ();
-  fixture->monitor = rc_monitor_new (fixture->accounts, fixture->secrets);
-  g_signal_connect (fixture->monitor, "checked", G_CALLBACK (on_checked), fixture);
-  g_signal_connect (fixture->monitor, "check-started", G_CALLBACK (on_check_started), fixture);
+  fixture->t = rc_test_monitor_new ("monitor");
+  g_signal_connect (fixture->t->monitor, "checked", G_CALLBACK (on_checked), fixture);
+  g_signal_connect (fixture->t->monitor, "check-started", G_CALLBACK (on_check_started), fixture);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", fixture->dir);
-
-  rc_monitor_stop (fixture->monitor);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (fixture->monitor);
-  g_assert_finalize_object (fixture->accounts);
-  {
-    /* libsecret lets go of its caller once its own calls wind down. */
-    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-    g_object_add_weak_pointer (G_OBJECT (fixture->secrets), (gpointer *) &fixture->secrets);
-    g_object_unref (fixture->secrets);
-    while (fixture->secrets != NULL && g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, TRUE);
-    g_assert_null (fixture->secrets);
-  }
-  g_assert_finalize_object (fixture->sim);
-  g_assert_cmpint (system (rm), ==, 0);
-  g_free (fixture->dir);
-  g_free (fixture->root);
+  rc_test_monitor_free (fixture->t);
 }
 
 static RcAccount *
 add_account (Fixture    *fixture,
              const char *provider)
 {
-  g_autofree char *id = rc_account_store_new_id (fixture->accounts, provider);
-  g_autoptr(GError) error = NULL;
-  RcAccount *account;
-
-  if (g_str_equal (provider, "entra"))
-    {
-      account = rc_account_new (id, provider, rc_sim_get_tenant (fixture->sim), rc_sim_get_client_id (fixture->sim));
-      rc_account_set_authority (account, fixture->root);
-      rc_account_set_environment_url (account, fixture->root);
-    }
-  else
-    account = rc_account_new (id, provider, fixture->root, rc_sim_get_client_id (fixture->sim));
-
-  g_assert_true (rc_account_store_add (fixture->accounts, account, &error));
-  g_assert_no_error (error);
-  return account;
-}
-
-static RcTokenSet *
-device_sign_in (Fixture    *fixture,
-                RcAccount  *account)
-{
-  RcProvider *provider = rc_monitor_get_provider (fixture->monitor, account, NULL);
-  g_autoptr(RcDeviceAuthorization) device = rc_device_authorization_new (provider);
-  g_autoptr(GAsyncResult) started = NULL;
-  g_autoptr(GAsyncResult) done = NULL;
-  g_autoptr(GError) error = NULL;
-  RcTokenSet *tokens;
-
-  g_assert_nonnull (provider);
-  rc_device_authorization_start_async (device, NULL, rc_test_on_async_done, &started);
-  rc_test_wait_for_result (&started, NULL, TIMEOUT);
-  g_assert_true (rc_device_authorization_start_finish (device, started, &error));
-  g_assert_true (rc_sim_approve_device (fixture->sim, rc_device_authorization_get_user_code (device),
-                                        "ada@reconnect.example", NULL));
-  rc_device_authorization_wait_async (device, NULL, rc_test_on_async_done, &done);
-  rc_test_wait_for_result (&done, NULL, TIMEOUT);
-  tokens = rc_device_authorization_wait_finish (device, done, &error);
-  g_assert_no_error (error);
-  return tokens;
+  return rc_test_monitor_add_account (fixture->t, provider);
 }
 
 static void
 sign_in (Fixture   *fixture,
          RcAccount *account)
 {
-  g_autoptr(RcTokenSet) tokens = device_sign_in (fixture, account);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  rc_monitor_adopt_async (fixture->monitor, account, tokens, NULL, rc_test_on_async_done, &result);
-  rc_test_wait_for_result (&result, NULL, TIMEOUT);
-  g_assert_true (rc_monitor_adopt_finish (fixture->monitor, result, &error));
-  g_assert_no_error (error);
+  rc_test_monitor_sign_in (fixture->t, account);
 }
 
 static void
 wait_checked (Fixture   *fixture,
               RcAccount *account)
 {
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT * G_USEC_PER_SEC;
-
-  while (rc_monitor_is_checking (fixture->monitor, account) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (rc_monitor_is_checking (fixture->monitor, account));
+  rc_test_monitor_wait_checked (fixture->t, account);
 }
 
 static void
@@ -182,9 +84,7 @@ check (Fixture   *fixture,
 {
   guint before = fixture->checked;
 
-  rc_monitor_check (fixture->monitor, account);
-  g_assert_true (rc_monitor_is_checking (fixture->monitor, account));
-  wait_checked (fixture, account);
+  rc_test_monitor_check (fixture->t, account);
   g_assert_cmpuint (fixture->checked, ==, before + 1);
 }
 
@@ -192,7 +92,7 @@ static void
 set_scenario (Fixture    *fixture,
               const char *scenario)
 {
-  g_assert_true (rc_sim_set_scenario (fixture->sim, scenario, NULL));
+  g_assert_true (rc_sim_set_scenario (fixture->t->sim, scenario, NULL));
 }
 
 /* Sign in, then the session dies early: one refresh, one more probe, and the
@@ -221,13 +121,13 @@ test_session_expired_recovers (Fixture       *fixture,
   g_assert_cmpint (rc_account_get_last_refresh (account), ==, 0);
 
   set_scenario (fixture, "session-expired");
-  tokens_before = rc_sim_get_request_count (fixture->sim, "salesforce/services/oauth2/token");
-  probes_before = rc_sim_get_request_count (fixture->sim, "salesforce/services/data/v60.0/");
+  tokens_before = rc_sim_get_request_count (fixture->t->sim, "salesforce/services/oauth2/token");
+  probes_before = rc_sim_get_request_count (fixture->t->sim, "salesforce/services/data/v60.0/");
   check (fixture, account);
   g_assert_cmpint (rc_account_get_state (account), ==, RC_CONNECTION_CONNECTED);
   g_assert_null (rc_account_get_cause (account));
-  g_assert_cmpuint (rc_sim_get_request_count (fixture->sim, "salesforce/services/oauth2/token"), ==, tokens_before + 1);
-  g_assert_cmpuint (rc_sim_get_request_count (fixture->sim, "salesforce/services/data/v60.0/"), ==, probes_before + 2);
+  g_assert_cmpuint (rc_sim_get_request_count (fixture->t->sim, "salesforce/services/oauth2/token"), ==, tokens_before + 1);
+  g_assert_cmpuint (rc_sim_get_request_count (fixture->t->sim, "salesforce/services/data/v60.0/"), ==, probes_before + 2);
   g_assert_cmpint (rc_account_get_last_refresh (account), >, 0);
   g_assert_cmpint (rc_account_get_first_failure (account), ==, 0);
 }
@@ -257,16 +157,16 @@ test_refresh_token_expired (Fixture       *fixture,
   g_assert_cmpint (first, >, 0);
 
   /* Never a loop: one more check is one more refresh attempt, no more. */
-  tokens_before = rc_sim_get_request_count (fixture->sim, "entra/oauth2/v2.0/token");
+  tokens_before = rc_sim_get_request_count (fixture->t->sim, "entra/oauth2/v2.0/token");
   g_usleep (G_USEC_PER_SEC);
   check (fixture, account);
-  g_assert_cmpuint (rc_sim_get_request_count (fixture->sim, "entra/oauth2/v2.0/token"), <=, tokens_before + 1);
+  g_assert_cmpuint (rc_sim_get_request_count (fixture->t->sim, "entra/oauth2/v2.0/token"), <=, tokens_before + 1);
   g_assert_cmpint (rc_account_get_first_failure (account), ==, first);
   g_assert_cmpint (rc_account_get_state (account), ==, RC_CONNECTION_NEEDS_SIGN_IN);
 
   /* The state survives a restart, secrets excepted. */
   {
-    g_autofree char *state_file = g_build_filename (fixture->dir, "state", "state.ini", NULL);
+    g_autofree char *state_file = g_build_filename (fixture->t->dir, "state", "state.ini", NULL);
     g_autofree char *contents = NULL;
 
     g_assert_true (g_file_get_contents (state_file, &contents, NULL, NULL));
@@ -311,7 +211,7 @@ test_offline (Fixture       *fixture,
     return;
 
   account = add_account (fixture, "salesforce");
-  rc_monitor_start (fixture->monitor);
+  rc_monitor_start (fixture->t->monitor);
   wait_checked (fixture, account);
   sign_in (fixture, account);
 
@@ -326,7 +226,7 @@ test_offline (Fixture       *fixture,
       g_assert_cmpint (rc_account_get_state (account), ==, RC_CONNECTION_OFFLINE);
       g_assert_cmpstr (rc_account_get_cause (account), ==, scenarios[i]);
       g_assert_cmpint (rc_account_get_first_failure (account), >, 0);
-      next = rc_monitor_get_next_check (fixture->monitor, account);
+      next = rc_monitor_get_next_check (fixture->t->monitor, account);
       g_assert_cmpint (next, >, g_get_real_time () / G_USEC_PER_SEC);
       g_assert_cmpint (next, <, g_get_real_time () / G_USEC_PER_SEC + 2 * 60);
 
@@ -351,12 +251,12 @@ test_one_check_at_a_time (Fixture       *fixture,
   account = add_account (fixture, "salesforce");
   sign_in (fixture, account);
   started = fixture->started;
-  probes = rc_sim_get_request_count (fixture->sim, "salesforce/services/data/v60.0/");
+  probes = rc_sim_get_request_count (fixture->t->sim, "salesforce/services/data/v60.0/");
   for (guint i = 0; i < 50; i++)
-    rc_monitor_check (fixture->monitor, account);
+    rc_monitor_check (fixture->t->monitor, account);
   wait_checked (fixture, account);
   g_assert_cmpuint (fixture->started, ==, started + 1);
-  g_assert_cmpuint (rc_sim_get_request_count (fixture->sim, "salesforce/services/data/v60.0/"), ==, probes + 1);
+  g_assert_cmpuint (rc_sim_get_request_count (fixture->t->sim, "salesforce/services/data/v60.0/"), ==, probes + 1);
 }
 
 /* Started, the monitor checks each account at once and plans the next
@@ -376,24 +276,24 @@ test_schedule (Fixture       *fixture,
 
   account = add_account (fixture, "salesforce");
   sign_in (fixture, account);
-  rc_monitor_set_interval (fixture->monitor, 600);
-  rc_monitor_start (fixture->monitor);
-  g_assert_true (rc_monitor_is_checking (fixture->monitor, account));
+  rc_monitor_set_interval (fixture->t->monitor, 600);
+  rc_monitor_start (fixture->t->monitor);
+  g_assert_true (rc_monitor_is_checking (fixture->t->monitor, account));
   wait_checked (fixture, account);
   g_assert_cmpint (rc_account_get_state (account), ==, RC_CONNECTION_CONNECTED);
 
   now = g_get_real_time () / G_USEC_PER_SEC;
-  next = rc_monitor_get_next_check (fixture->monitor, account);
+  next = rc_monitor_get_next_check (fixture->t->monitor, account);
   g_assert_cmpint (next, >, now);
   g_assert_cmpint (next, <=, now + 600);
-  session = rc_monitor_get_session (fixture->monitor, account, NULL);
+  session = rc_monitor_get_session (fixture->t->monitor, account, NULL);
   tokens = rc_session_get_tokens (session);
   if (rc_token_set_get_expires_at (tokens) > 0)
     g_assert_cmpint (next, <, rc_token_set_get_expires_at (tokens));
 
   /* A shorter interval pulls the next check in. */
-  rc_monitor_set_interval (fixture->monitor, 5);
-  g_assert_cmpint (rc_monitor_get_next_check (fixture->monitor, account), <=, now + 6);
+  rc_monitor_set_interval (fixture->t->monitor, 5);
+  g_assert_cmpint (rc_monitor_get_next_check (fixture->t->monitor, account), <=, now + 6);
   {
     guint before = fixture->checked;
     gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
@@ -405,10 +305,10 @@ test_schedule (Fixture       *fixture,
 
   /* An account added while running is checked straight away. */
   second = add_account (fixture, "salesforce");
-  g_assert_true (rc_monitor_is_checking (fixture->monitor, second));
+  g_assert_true (rc_monitor_is_checking (fixture->t->monitor, second));
   wait_checked (fixture, second);
   g_assert_cmpint (rc_account_get_state (second), ==, RC_CONNECTION_SIGNED_OUT);
-  g_assert_cmpint (rc_monitor_get_next_check (fixture->monitor, second), ==, 0);
+  g_assert_cmpint (rc_monitor_get_next_check (fixture->t->monitor, second), ==, 0);
 }
 
 /* The network coming back re-checks the accounts that were not connected,
@@ -427,8 +327,8 @@ test_network_back (Fixture       *fixture,
 
   account = add_account (fixture, "salesforce");
   sign_in (fixture, account);
-  rc_monitor_set_network_monitor (fixture->monitor, network);
-  rc_monitor_start (fixture->monitor);
+  rc_monitor_set_network_monitor (fixture->t->monitor, network);
+  rc_monitor_start (fixture->t->monitor);
   wait_checked (fixture, account);
 
   set_scenario (fixture, "network-offline");
@@ -444,7 +344,7 @@ test_network_back (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (rc_account_get_state (account), ==, RC_CONNECTION_CONNECTED);
   g_assert_cmpuint (fixture->started, ==, started + 1);
-  rc_monitor_set_network_monitor (fixture->monitor, NULL);
+  rc_monitor_set_network_monitor (fixture->t->monitor, NULL);
 }
 
 static void
@@ -460,14 +360,14 @@ test_sign_out (Fixture       *fixture,
 
   account = add_account (fixture, "salesforce");
   sign_in (fixture, account);
-  g_assert_cmpuint (rc_sim_get_live_grants (fixture->sim), ==, 1);
+  g_assert_cmpuint (rc_sim_get_live_grants (fixture->t->sim), ==, 1);
 
-  rc_monitor_sign_out_async (fixture->monitor, account, NULL, rc_test_on_async_done, &result);
-  rc_test_wait_for_result (&result, NULL, TIMEOUT);
-  g_assert_true (rc_monitor_sign_out_finish (fixture->monitor, result, &error));
+  rc_monitor_sign_out_async (fixture->t->monitor, account, NULL, rc_test_on_async_done, &result);
+  rc_test_wait_for_result (&result, NULL, RC_TEST_MONITOR_TIMEOUT);
+  g_assert_true (rc_monitor_sign_out_finish (fixture->t->monitor, result, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (rc_sim_get_live_grants (fixture->sim), ==, 0);
-  g_assert_null (rc_account_store_lookup (fixture->accounts, rc_account_get_id (account)));
+  g_assert_cmpuint (rc_sim_get_live_grants (fixture->t->sim), ==, 0);
+  g_assert_null (rc_account_store_lookup (fixture->t->accounts, rc_account_get_id (account)));
   g_assert_cmpint (rc_account_get_state (account), ==, RC_CONNECTION_SIGNED_OUT);
 }
 

@@ -11,15 +11,14 @@
 #include <string.h>
 
 #include "rc-cause.h"
-#include "rc-device-authorization.h"
 #include "rc-diagnosis.h"
 #include "rc-monitor.h"
 #include "rc-remedy.h"
 #include "rc-sim.h"
 #include "rc-sim-scenario.h"
+#include "rc-test-monitor.h"
 #include "rc-test-session.h"
 
-#define TIMEOUT 30
 #define DAY     (24 * 60 * 60)
 
 typedef struct
@@ -79,133 +78,32 @@ static const char * const not_server_side[] = {
 
 typedef struct
 {
-  RcSim          *sim;
-  char           *root;
-  char           *dir;
-  RcAccountStore *accounts;
-  RcSecretStore  *secrets;
-  RcMonitor      *monitor;
-  char           *account_id;  /* its keyring item goes at the end */
+  RcTestMonitor *t;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *sf = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *system = NULL;
-  g_autofree char *state = NULL;
-
-  fixture->sim = rc_sim_new ();
-  g_assert_true (rc_sim_listen (fixture->sim, 0, NULL));
-  rc_sim_set_device_interval (fixture->sim, 1);
-  sf = rc_sim_get_salesforce_url (fixture->sim);
-  fixture->root = g_strndup (sf, strlen (sf) - 1);
-
-  g_mkdir_with_parents (g_get_user_cache_dir (), 0700);
-  fixture->dir = g_build_filename (g_get_user_cache_dir (), "scenarios-XXXXXX", NULL);
-  g_assert_nonnull (g_mkdtemp (fixture->dir));
-  config = g_build_filename (fixture->dir, "config", NULL);
-  system = g_build_filename (fixture->dir, "system", NULL);
-  state = g_build_filename (fixture->dir, "state", NULL);
-  fixture->accounts = rc_account_store_new (config, (const char *[]) { system, NULL }, state);
-  rc_account_store_load (fixture->accounts);
-  fixture->secrets = rc_secret_store_new ();
-  fixture->monitor = rc_monitor_new (fixture->accounts, fixture->secrets);
+  fixture->t = rc_test_monitor_new ("scenarios");
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", fixture->dir);
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  /* the next test (this one's or another's) reuses the account ids */
-  if (fixture->account_id != NULL)
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      rc_secret_store_delete_async (fixture->secrets, fixture->account_id, NULL, rc_test_on_async_done, &result);
-      rc_test_wait_for_result (&result, NULL, TIMEOUT);
-      g_assert_true (rc_secret_store_delete_finish (fixture->secrets, result, &error));
-      g_assert_no_error (error);
-      g_free (fixture->account_id);
-    }
-
-  rc_monitor_stop (fixture->monitor);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (fixture->monitor);
-  g_assert_finalize_object (fixture->accounts);
-  /* libsecret lets go of its caller once its own calls wind down */
-  g_object_add_weak_pointer (G_OBJECT (fixture->secrets), (gpointer *) &fixture->secrets);
-  g_object_unref (fixture->secrets);
-  while (fixture->secrets != NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_null (fixture->secrets);
-  g_assert_finalize_object (fixture->sim);
-  g_assert_cmpint (system (rm), ==, 0);
-  g_free (fixture->dir);
-  g_free (fixture->root);
+  rc_test_monitor_free (fixture->t);
 }
 
 static RcAccount *
 add_signed_in_account (Fixture    *fixture,
                        const char *provider)
 {
-  g_autofree char *id = rc_account_store_new_id (fixture->accounts, provider);
-  g_autoptr(RcDeviceAuthorization) device = NULL;
-  g_autoptr(GAsyncResult) started = NULL;
-  g_autoptr(GAsyncResult) done = NULL;
-  g_autoptr(GAsyncResult) adopted = NULL;
-  g_autoptr(RcTokenSet) tokens = NULL;
-  g_autoptr(GError) error = NULL;
-  RcAccount *account;
+  RcAccount *account = rc_test_monitor_add_account (fixture->t, provider);
 
-  if (g_str_equal (provider, "entra"))
-    {
-      account = rc_account_new (id, provider, rc_sim_get_tenant (fixture->sim), rc_sim_get_client_id (fixture->sim));
-      rc_account_set_authority (account, fixture->root);
-      rc_account_set_environment_url (account, fixture->root);
-    }
-  else
-    account = rc_account_new (id, provider, fixture->root, rc_sim_get_client_id (fixture->sim));
-  g_assert_true (rc_account_store_add (fixture->accounts, account, &error));
-  g_assert_no_error (error);
-  fixture->account_id = g_strdup (id);
-
-  device = rc_device_authorization_new (rc_monitor_get_provider (fixture->monitor, account, NULL));
-  rc_device_authorization_start_async (device, NULL, rc_test_on_async_done, &started);
-  rc_test_wait_for_result (&started, NULL, TIMEOUT);
-  g_assert_true (rc_device_authorization_start_finish (device, started, &error));
-  g_assert_true (rc_sim_approve_device (fixture->sim, rc_device_authorization_get_user_code (device),
-                                        "ada@reconnect.example", NULL));
-  rc_device_authorization_wait_async (device, NULL, rc_test_on_async_done, &done);
-  rc_test_wait_for_result (&done, NULL, TIMEOUT);
-  tokens = rc_device_authorization_wait_finish (device, done, &error);
-  g_assert_no_error (error);
-
-  rc_monitor_adopt_async (fixture->monitor, account, tokens, NULL, rc_test_on_async_done, &adopted);
-  rc_test_wait_for_result (&adopted, NULL, TIMEOUT);
-  g_assert_true (rc_monitor_adopt_finish (fixture->monitor, adopted, &error));
-  g_assert_no_error (error);
+  rc_test_monitor_sign_in (fixture->t, account);
   g_assert_cmpint (rc_account_get_state (account), ==, RC_CONNECTION_CONNECTED);
   return account;
-}
-
-static void
-check (Fixture   *fixture,
-       RcAccount *account)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT * G_USEC_PER_SEC;
-
-  rc_monitor_check (fixture->monitor, account);
-  while (rc_monitor_is_checking (fixture->monitor, account) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (rc_monitor_is_checking (fixture->monitor, account));
 }
 
 static void
@@ -225,8 +123,8 @@ test_scenario (Fixture       *fixture,
   if (test->refreshed_ago != 0)
     rc_account_set_last_refresh (account, now - test->refreshed_ago);
 
-  g_assert_true (rc_sim_set_scenario (fixture->sim, test->scenario, NULL));
-  check (fixture, account);
+  g_assert_true (rc_sim_set_scenario (fixture->t->sim, test->scenario, NULL));
+  rc_test_monitor_check (fixture->t, account);
   g_test_message ("%s on %s -> %s (%s)", test->scenario, test->provider,
                   rc_account_get_cause (account), rc_connection_state_to_string (rc_account_get_state (account)));
 

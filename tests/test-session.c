@@ -15,6 +15,7 @@
 #include "rc-secret-store-private.h"
 #include "rc-session.h"
 #include "rc-sim.h"
+#include "rc-test-monitor.h"
 #include "rc-test-session.h"
 
 #define TIMEOUT 30
@@ -55,22 +56,7 @@ static RcTokenSet *
 device_sign_in (Fixture    *fixture,
                 RcProvider *provider)
 {
-  g_autoptr(RcDeviceAuthorization) device = rc_device_authorization_new (provider);
-  g_autoptr(GAsyncResult) started = NULL;
-  g_autoptr(GAsyncResult) done = NULL;
-  g_autoptr(GError) error = NULL;
-  RcTokenSet *tokens;
-
-  rc_device_authorization_start_async (device, NULL, rc_test_on_async_done, &started);
-  rc_test_wait_for_result (&started, NULL, TIMEOUT);
-  g_assert_true (rc_device_authorization_start_finish (device, started, &error));
-  g_assert_true (rc_sim_approve_device (fixture->sim, rc_device_authorization_get_user_code (device),
-                                        "ada@reconnect.example", NULL));
-  rc_device_authorization_wait_async (device, NULL, rc_test_on_async_done, &done);
-  rc_test_wait_for_result (&done, NULL, TIMEOUT);
-  tokens = rc_device_authorization_wait_finish (device, done, &error);
-  g_assert_no_error (error);
-  return tokens;
+  return rc_test_device_sign_in (fixture->sim, provider);
 }
 
 static void
