@@ -959,6 +959,14 @@ test_report_redaction (Fixture       *fixture,
   rc_account_set_user (account, USER);
   g_assert_true (rc_account_store_add (window, account, &error));
   g_assert_no_error (error);
+  /* Two checks the window made: the report lists them, newest first. */
+  rc_account_set_state (account, RC_CONNECTION_OFFLINE);
+  rc_account_set_cause (account, "network-offline");
+  rc_account_add_history (account, 1800000000);
+  rc_account_set_state (account, RC_CONNECTION_CONNECTED);
+  rc_account_set_cause (account, NULL);
+  rc_account_add_history (account, 1800000900);
+  g_assert_true (rc_account_store_save_state (window, &error));
 
   /* Tokens where no field should lead, and one where a careless one would:
    * the instance address, as some servers echo it. */
@@ -987,6 +995,8 @@ test_report_redaction (Fixture       *fixture,
       g_assert_nonnull (strstr (run.out, "salesforce-1"));
       g_assert_nonnull (strstr (run.out, PACKAGE_VERSION));
       g_assert_nonnull (strstr (run.out, "[redacted]"));
+      g_assert_nonnull (strstr (run.out, "2027-01-15T08:00:00Z offline network-offline"));
+      g_assert_nonnull (strstr (run.out, "2027-01-15T08:15:00Z connected"));
 
       if (format == 1)
         {
@@ -1006,6 +1016,7 @@ test_report_redaction (Fixture       *fixture,
           g_assert_cmpstr (get_string (reported, "user"), ==, USER);
           g_assert_cmpstr (get_string (clock, "host"), ==, "127.0.0.1");
           g_assert_cmpint (ABS (get_int (clock, "offset_seconds")), <=, 2);
+          g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reported, "recent_checks")), ==, 2);
         }
     }
 }

@@ -172,6 +172,17 @@ test_refresh_token_expired (Fixture       *fixture,
     g_assert_true (g_file_get_contents (state_file, &contents, NULL, NULL));
     g_assert_nonnull (strstr (contents, "refresh-token-expired"));
     g_assert_nonnull (strstr (contents, "needs-sign-in"));
+    g_assert_nonnull (strstr (contents, "history="));
+  }
+
+  /* The latest checks are kept, newest last, for support reports. */
+  {
+    const char * const *history = rc_account_get_history (account);
+    guint n = g_strv_length ((char **) history);
+
+    g_assert_cmpuint (n, >=, 2);
+    g_assert_true (g_str_has_suffix (history[n - 1], " needs-sign-in refresh-token-expired"));
+    g_assert_true (g_str_has_suffix (history[n - 2], " needs-sign-in refresh-token-expired"));
   }
 
   sign_in (fixture, account);

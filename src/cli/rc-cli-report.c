@@ -369,6 +369,13 @@ append_entry_text (GString *out,
   append_time (out, _("First failure:"), rc_account_get_first_failure (account));
   append_time (out, _("Signed in:"), rc_account_get_signed_in_at (account));
   append_time (out, _("Last refresh:"), rc_account_get_last_refresh (account));
+  {
+    const char * const *history = rc_account_get_history (account);
+
+    append_field (out, _("Recent checks:"), history ? history[g_strv_length ((char **) history) - 1] : NULL);
+    for (gint i = history ? (gint) g_strv_length ((char **) history) - 2 : -1; i >= 0; i--)
+      append_field (out, "", history[i]);
+  }
 
   if (entry->tokens != NULL)
     {
@@ -453,6 +460,11 @@ add_entry_json (JsonBuilder *builder,
 
       rc_cli_json_add_string (builder, "fingerprint", fingerprint);
     }
+  json_builder_set_member_name (builder, "recent_checks");
+  json_builder_begin_array (builder);
+  for (const char * const *line = rc_account_get_history (account); line != NULL && *line != NULL; line++)
+    json_builder_add_string_value (builder, *line);
+  json_builder_end_array (builder);
   json_builder_set_member_name (builder, "clock");
   json_builder_begin_object (builder);
   rc_cli_json_add_string (builder, "host", entry->clock_host);

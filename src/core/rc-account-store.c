@@ -231,6 +231,11 @@ load_state (RcAccountStore *self)
       rc_account_set_first_failure (account, MAX (0, g_key_file_get_int64 (file, id, "first-failure", NULL)));
       rc_account_set_signed_in_at (account, MAX (0, g_key_file_get_int64 (file, id, "signed-in-at", NULL)));
       rc_account_set_last_refresh (account, MAX (0, g_key_file_get_int64 (file, id, "last-refresh", NULL)));
+      {
+        g_auto(GStrv) history = g_key_file_get_string_list (file, id, "history", NULL, NULL);
+
+        rc_account_set_history (account, (const char * const *) history);
+      }
     }
 }
 
@@ -508,6 +513,9 @@ rc_account_store_save_state (RcAccountStore  *self,
       g_key_file_set_int64 (file, id, "first-failure", rc_account_get_first_failure (account));
       g_key_file_set_int64 (file, id, "signed-in-at", rc_account_get_signed_in_at (account));
       g_key_file_set_int64 (file, id, "last-refresh", rc_account_get_last_refresh (account));
+      if (rc_account_get_history (account) != NULL)
+        g_key_file_set_string_list (file, id, "history", rc_account_get_history (account),
+                                    g_strv_length ((char **) rc_account_get_history (account)));
     }
 
   data = g_key_file_to_data (file, NULL, NULL);

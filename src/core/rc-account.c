@@ -41,6 +41,7 @@ struct _RcAccount
   gint64             first_failure;
   gint64             signed_in_at;
   gint64             last_refresh;
+  GStrv              history;        /* the latest checks, newest last */
 };
 
 G_DEFINE_FINAL_TYPE (RcAccount, rc_account, G_TYPE_OBJECT)
@@ -140,6 +141,7 @@ rc_account_finalize (GObject *object)
   g_free (self->redirect_uri);
   g_free (self->environment_url);
   g_free (self->authority);
+  g_strfreev (self->history);
   g_free (self->display_name);
   g_free (self->user);
   g_free (self->cause);
@@ -368,6 +370,72 @@ STRING_ACCESSORS (cause, PROP_CAUSE)
 TIME_ACCESSORS (checked_at, PROP_CHECKED_AT)
 TIME_ACCESSORS (last_ok, PROP_LAST_OK)
 TIME_ACCESSORS (first_failure, PROP_FIRST_FAILURE)
+/**
+ * rc_account_get_history:
+ * @self: a #RcAccount
+ *
+ * Returns: (transfer none) (nullable): the latest checks, newest last: one
+ *   line each, "TIME STATE [CAUSE]", TIME in ISO 8601
+ */
+const char * const *
+rc_account_get_history (RcAccount *self)
+{
+  g_return_val_if_fail (RC_IS_ACCOUNT (self), NULL);
+
+  return (const char * const *) self->history;
+}
+
+/**
+ * rc_account_set_history:
+ * @self: a #RcAccount
+ * @history: (nullable): the latest checks, newest last
+ */
+void
+rc_account_set_history (RcAccount          *self,
+                        const char * const *history)
+{
+  guint n = history ? g_strv_length ((char **) history) : 0;
+
+  g_return_if_fail (RC_IS_ACCOUNT (self));
+
+  g_strfreev (self->history);
+  self->history = n > 0 ? g_strdupv ((char **) history + (n > RC_ACCOUNT_HISTORY ? n - RC_ACCOUNT_HISTORY : 0))
+                        : NULL;
+}
+
+/**
+ * rc_account_add_history:
+ * @self: a #RcAccount
+ * @when: unix seconds
+ *
+ * Records the account's state and cause now as its latest check, keeping
+ * the last %RC_ACCOUNT_HISTORY.
+ */
+void
+rc_account_add_history (RcAccount *self,
+                        gint64     when)
+{
+  g_autoptr(GDateTime) date = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) history = NULL;
+  guint n;
+
+  g_return_if_fail (RC_IS_ACCOUNT (self));
+
+  date = g_date_time_new_from_unix_utc (when);
+  time = date ? g_date_time_format (date, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
+  n = self->history ? g_strv_length (self->history) : 0;
+  for (guint i = n >= RC_ACCOUNT_HISTORY ? n - RC_ACCOUNT_HISTORY + 1 : 0; i < n; i++)
+    g_strv_builder_add (builder, self->history[i]);
+  line = g_strjoin (" ", time, rc_connection_state_to_string (self->state), self->cause, NULL);
+  g_strv_builder_add (builder, line);
+  history = g_strv_builder_end (builder);
+  g_strfreev (self->history);
+  self->history = g_steal_pointer (&history);
+}
+
 TIME_ACCESSORS (signed_in_at, PROP_SIGNED_IN_AT)
 TIME_ACCESSORS (last_refresh, PROP_LAST_REFRESH)
 

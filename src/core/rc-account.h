@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* How many of the latest checks an account remembers, for support reports. */
+#define RC_ACCOUNT_HISTORY 10
+
 typedef enum
 {
   RC_CONNECTION_SIGNED_OUT,
@@ -77,6 +80,11 @@ void               rc_account_set_last_ok        (RcAccount         *self,
                                                   gint64             when);
 gint64             rc_account_get_first_failure  (RcAccount         *self);
 void               rc_account_set_first_failure  (RcAccount         *self,
+                                                  gint64             when);
+const char * const *rc_account_get_history      (RcAccount         *self);
+void               rc_account_set_history        (RcAccount         *self,
+                                                  const char * const *history);
+void               rc_account_add_history        (RcAccount         *self,
                                                   gint64             when);
 gint64             rc_account_get_signed_in_at   (RcAccount         *self);
 void               rc_account_set_signed_in_at   (RcAccount         *self,

@@ -223,6 +223,7 @@ finish_check (Entry *entry)
   RcMonitor *self = entry->monitor;
 
   g_clear_object (&entry->check);
+  rc_account_add_history (account, rc_account_get_checked_at (account));
   save_state (self);
   g_signal_emit (self, signals[CHECKED], 0, account);
   g_object_unref (account);
