@@ -25,8 +25,9 @@
 #include "rc-sign-in-dialog.h"
 #include "rc-window.h"
 
-/* Relative times ("2 minutes ago") age; shown, they are redrawn this often. */
-#define REFRESH_SECONDS 30
+/* Relative times ("2 minutes ago") age by the minute; shown, they are said
+ * again this often, and not more: an idle window should stay idle. */
+#define REFRESH_SECONDS 60
 
 struct _RcWindow
 {
