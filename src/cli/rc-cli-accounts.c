@@ -119,16 +119,13 @@ load_tokens (GPtrArray *accounts)
 {
   g_autoptr(RcSecretStore) secrets = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *tokens = rc_cli_tokens_array_new ();
 
   if (!rc_cli_keyring_check (&error))
     g_debug ("No session details: %s", error->message);
   else
     secrets = rc_cli_secret_store_new ();
 
-  for (guint i = 0; i < accounts->len; i++)
-    g_ptr_array_add (tokens, rc_cli_keyring_load (&secrets, g_ptr_array_index (accounts, i), NULL));
-  return tokens;
+  return rc_cli_keyring_load_all (&secrets, accounts);
 }
 
 /**

@@ -167,6 +167,11 @@ rc_cli_select_accounts (RcAccountStore  *store,
 
 /* ----------------------------------------------------------- keyring -- */
 
+/* The check's connection, kept for the process: libsecret takes the same
+ * shared one, which would otherwise close with the check's last reference
+ * and be opened again, handshake and all, for the first keyring call. */
+static GDBusConnection *session_bus;
+
 static gboolean
 in_flatpak (void)
 {
@@ -249,6 +254,7 @@ rc_cli_keyring_check (GError **error)
                    bus_error->message);
       return FALSE;
     }
+  g_set_object (&session_bus, bus);
 
   /* In the sandbox the keyring is the Secret portal's business. */
   if (in_flatpak ())
@@ -320,6 +326,75 @@ rc_cli_keyring_load (RcSecretStore **secrets,
         g_clear_object (secrets);
       g_propagate_error (error, g_steal_pointer (&local_error));
     }
+  return tokens;
+}
+
+typedef struct
+{
+  GPtrArray *tokens;    /* unowned: rc_cli_keyring_load_all() waits for every load */
+  guint     *pending;
+  guint      index;
+  char      *account_id;
+} Load;
+
+static void
+on_keyring_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Load *load = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_index (load->tokens, load->index) = rc_secret_store_load_finish (RC_SECRET_STORE (source), result,
+                                                                               &error);
+  if (error != NULL)
+    g_debug ("No session details for %s: %s", load->account_id, error->message);
+  (*load->pending)--;
+  g_free (load->account_id);
+  g_free (load);
+}
+
+/**
+ * rc_cli_keyring_load_all:
+ * @secrets: (inout) (nullable): the keyring, as for rc_cli_keyring_load()
+ * @accounts: (element-type RcAccount): the accounts
+ *
+ * Reads what the keyring holds for each account, the first alone, then the
+ * others all at once: a keyring that is locked or does not answer shows at
+ * the first, which asks to unlock it once, rather than at every account.
+ *
+ * Returns: (transfer full): an array as from rc_cli_tokens_array_new(),
+ *   one entry per account
+ */
+GPtrArray *
+rc_cli_keyring_load_all (RcSecretStore **secrets,
+                         GPtrArray      *accounts)
+{
+  GPtrArray *tokens = rc_cli_tokens_array_new ();
+  guint pending = 0;
+
+  g_ptr_array_set_size (tokens, accounts->len);
+  if (accounts->len == 0)
+    return tokens;
+
+  g_ptr_array_index (tokens, 0) = rc_cli_keyring_load (secrets, g_ptr_array_index (accounts, 0), NULL);
+  if (*secrets == NULL)
+    return tokens;
+
+  for (guint i = 1; i < accounts->len; i++)
+    {
+      Load *load = g_new0 (Load, 1);
+
+      load->tokens = tokens;
+      load->pending = &pending;
+      load->index = i;
+      load->account_id = g_strdup (rc_account_get_id (g_ptr_array_index (accounts, i)));
+      pending++;
+      rc_secret_store_load_async (*secrets, load->account_id, NULL, on_keyring_loaded, load);
+    }
+  /* Each load has the store's time limit, so this cannot wait forever. */
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
   return tokens;
 }
 

@@ -42,6 +42,8 @@ RcSecretStore  *rc_cli_secret_store_new    (void);
 RcTokenSet     *rc_cli_keyring_load        (RcSecretStore      **secrets,
                                             RcAccount           *account,
                                             GError             **error);
+GPtrArray      *rc_cli_keyring_load_all    (RcSecretStore      **secrets,
+                                            GPtrArray           *accounts);
 
 void            rc_cli_on_done             (GObject             *source,
                                             GAsyncResult        *result,

@@ -10,6 +10,14 @@
  * token bundle's JSON.  Reads go through search + retrieve: in libsecret
  * 0.20 secret_password_lookup() leaks each reply it decodes.
  *
+ * Those calls share libsecret's default backend once one exists, but each
+ * call that starts before then makes its own, with its own session (a
+ * Diffie-Hellman exchange): a check of a hundred accounts made a hundred.
+ * So the first call waits for the store to open the backend, session
+ * included, and the calls that come meanwhile wait with it.  libsecret's
+ * SecretService from secret_service_get() is no help: in 0.20.5 the
+ * secret_password_* calls never use it, and in the sandbox it is not there.
+ *
  * Every call has a time limit, because a keyring prompt that nobody answers
  * never returns.  Failures are RC_SECRET_ERROR with their own codes; there
  * is no fallback to a file, ever.
@@ -23,13 +31,19 @@
 #include "rc-credentials-schema.h"
 #include "rc-secret-store-private.h"
 
+typedef struct _Opening Opening;
+
 struct _RcSecretStore
 {
   GObject parent_instance;
 
-  guint   timeout_seconds;
-  int     generation;
-  guint   failing_saves;
+  guint    timeout_seconds;
+  int      generation;
+  guint    failing_saves;
+
+  gboolean opened;    /* libsecret's default backend exists, its session open */
+  Opening *opening;   /* while it is being opened */
+  GQueue   waiting;   /* GTask: the calls that start once it is */
 };
 
 G_DEFINE_FINAL_TYPE (RcSecretStore, rc_secret_store, G_TYPE_OBJECT)
@@ -47,9 +61,13 @@ G_DEFINE_QUARK (rc-secret-error-quark, rc_secret_error)
  * the time limit, so the two can be told apart.  At the time limit the call
  * answers at once: libsecret 0.20.5 may never call back when a prompt it
  * waits on is cancelled, and a late answer is then dropped. */
+typedef void (*CallStart) (RcSecretStore *self,
+                           GTask         *task);
+
 typedef struct
 {
-  GTask        *task;       /* unowned: the pending libsecret call owns it */
+  GTask        *task;       /* unowned: the pending libsecret call, or the wait for it, owns it */
+  CallStart     start;      /* makes the libsecret call, which takes the task */
   gboolean      answered;
   GCancellable *cancellable;
   GCancellable *caller;
@@ -57,6 +75,7 @@ typedef struct
   guint         timeout_id;
   gboolean      timed_out;
   char         *account_id;
+  int           generation;
   char         *secret;
   GList        *items;
 } Call;
@@ -114,6 +133,7 @@ call_new (RcSecretStore       *self,
   g_task_set_source_tag (task, source_tag);
   call->task = task;
   call->account_id = g_strdup (account_id);
+  call->generation = self->generation;
   call->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     {
@@ -184,6 +204,130 @@ translate_error (Call   *call,
   return translated;
 }
 
+/* ------------------------------------------------------------ opening -- */
+
+/* The one opening of libsecret's default backend: a lookup that matches
+ * nothing (no account has an empty id), which makes the backend and its
+ * session and has no reply to decode. */
+struct _Opening
+{
+  RcSecretStore *store;
+  GCancellable  *cancellable;
+  guint          timeout_id;
+  gboolean       done;
+};
+
+static void
+opening_free (Opening *opening)
+{
+  g_clear_handle_id (&opening->timeout_id, g_source_remove);
+  g_clear_object (&opening->cancellable);
+  g_clear_object (&opening->store);
+  g_free (opening);
+}
+
+/* A call that waited may have answered meanwhile, at its time limit or its
+ * caller's cancellation; the others make their libsecret call now. */
+static void
+call_run (RcSecretStore *self,
+          GTask         *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  if (call->answered)
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (call->caller != NULL && g_cancellable_is_cancelled (call->caller))
+    {
+      call_settle (call);
+      g_task_return_error_if_cancelled (task);
+      g_object_unref (task);
+      return;
+    }
+  call->start (self, task);
+}
+
+/* Opened or not, the waiting calls go, all at once: if the backend could
+ * not be opened, each call finds out why for itself, as it always did. */
+static void
+opening_finish (Opening  *opening,
+                gboolean  opened)
+{
+  RcSecretStore *self = opening->store;
+  GTask *task;
+
+  opening->done = TRUE;
+  g_clear_handle_id (&opening->timeout_id, g_source_remove);
+  self->opening = NULL;
+  self->opened = opened;
+  while ((task = g_queue_pop_head (&self->waiting)) != NULL)
+    call_run (self, task);
+}
+
+static void
+on_opened (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Opening *opening = user_data;
+  g_autoptr(GError) error = NULL;
+  char *nothing;
+
+  nothing = secret_password_lookup_finish (result, &error);
+  if (nothing != NULL)
+    secret_password_free (nothing);
+  if (error != NULL)
+    g_debug ("The keyring could not be opened: %s %d: %s", g_quark_to_string (error->domain), error->code,
+             error->message);
+  if (!opening->done)
+    opening_finish (opening, error == NULL);
+  opening_free (opening);
+}
+
+/* The waiting calls must not wait longer than their own limit allows; the
+ * lookup's late answer is then dropped, and the next call opens again. */
+static gboolean
+on_opening_timeout (gpointer user_data)
+{
+  Opening *opening = user_data;
+  g_autoptr(GCancellable) cancellable = g_object_ref (opening->cancellable);
+
+  opening->timeout_id = 0;
+  opening_finish (opening, FALSE);
+  g_cancellable_cancel (cancellable);   /* may free @opening */
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts @task's libsecret call, once libsecret's default backend is open. */
+static void
+call_start (RcSecretStore *self,
+            GTask         *task)
+{
+  Opening *opening;
+
+  if (self->opened)
+    {
+      call_run (self, task);
+      return;
+    }
+
+  g_queue_push_tail (&self->waiting, task);
+  if (self->opening != NULL)
+    return;
+
+  opening = g_new0 (Opening, 1);
+  opening->store = g_object_ref (self);
+  opening->cancellable = g_cancellable_new ();
+  opening->timeout_id = g_timeout_add_seconds (self->timeout_seconds, on_opening_timeout, opening);
+  self->opening = opening;
+  secret_password_lookup (rc_credentials_schema_get (), opening->cancellable, on_opened, opening,
+                          "account-id", "", "generation", self->generation, NULL);
+}
+
+/* -------------------------------------------------------------- calls -- */
+
 static void
 on_stored (GObject      *source,
            GAsyncResult *result,
@@ -207,6 +351,20 @@ on_stored (GObject      *source,
     g_task_return_error (task, translate_error (call, error));
 }
 
+static void
+start_store (RcSecretStore *self,
+             GTask         *task)
+{
+  Call *call = g_task_get_task_data (task);
+  g_autofree char *label = NULL;
+
+  /* Translators: the name of the keyring item, as the keyring manager shows it. */
+  label = g_strdup_printf (_("Reconnect sign-in for account %s"), call->account_id);
+  secret_password_store (rc_credentials_schema_get (), SECRET_COLLECTION_DEFAULT, label, call->secret,
+                         call->cancellable, on_stored, task,
+                         "account-id", call->account_id, "generation", call->generation, NULL);
+}
+
 /**
  * rc_secret_store_save_async:
  * @self: a #RcSecretStore
@@ -228,7 +386,6 @@ rc_secret_store_save_async (RcSecretStore       *self,
 {
   GTask *task;
   Call *call;
-  g_autofree char *label = NULL;
 
   g_return_if_fail (RC_IS_SECRET_STORE (self));
   g_return_if_fail (account_id != NULL);
@@ -247,12 +404,8 @@ rc_secret_store_save_async (RcSecretStore       *self,
     }
 
   call->secret = rc_token_set_to_json (tokens);
-  /* Translators: the name of the keyring item, as the keyring manager shows it. */
-  label = g_strdup_printf (_("Reconnect sign-in for account %s"), account_id);
-
-  secret_password_store (rc_credentials_schema_get (), SECRET_COLLECTION_DEFAULT, label, call->secret,
-                         call->cancellable, on_stored, task,
-                         "account-id", account_id, "generation", self->generation, NULL);
+  call->start = start_store;
+  call_start (self, task);
 }
 
 gboolean
@@ -355,6 +508,16 @@ on_searched (GObject      *source,
   secret_retrievable_retrieve_secret (call->items->data, call->cancellable, on_retrieved, g_steal_pointer (&task));
 }
 
+static void
+start_search (RcSecretStore *self,
+              GTask         *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  secret_password_search (rc_credentials_schema_get (), SECRET_SEARCH_UNLOCK, call->cancellable, on_searched, task,
+                          "account-id", call->account_id, "generation", call->generation, NULL);
+}
+
 /**
  * rc_secret_store_load_async:
  * @self: a #RcSecretStore
@@ -381,8 +544,8 @@ rc_secret_store_load_async (RcSecretStore       *self,
 
   task = call_new (self, account_id, cancellable, rc_secret_store_load_async, callback, user_data);
   call = g_task_get_task_data (task);
-  secret_password_search (rc_credentials_schema_get (), SECRET_SEARCH_UNLOCK, call->cancellable, on_searched, task,
-                          "account-id", account_id, "generation", self->generation, NULL);
+  call->start = start_search;
+  call_start (self, task);
 }
 
 /**
@@ -420,6 +583,16 @@ on_cleared (GObject      *source,
     g_task_return_boolean (task, removed);
 }
 
+static void
+start_clear (RcSecretStore *self,
+             GTask         *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  secret_password_clear (rc_credentials_schema_get (), call->cancellable, on_cleared, task,
+                         "account-id", call->account_id, NULL);
+}
+
 /**
  * rc_secret_store_delete_async:
  * @self: a #RcSecretStore
@@ -445,8 +618,8 @@ rc_secret_store_delete_async (RcSecretStore       *self,
 
   task = call_new (self, account_id, cancellable, rc_secret_store_delete_async, callback, user_data);
   call = g_task_get_task_data (task);
-  secret_password_clear (rc_credentials_schema_get (), call->cancellable, on_cleared, task,
-                         "account-id", account_id, NULL);
+  call->start = start_clear;
+  call_start (self, task);
 }
 
 /**
@@ -465,8 +638,24 @@ rc_secret_store_delete_finish (RcSecretStore  *self,
 }
 
 static void
+rc_secret_store_finalize (GObject *object)
+{
+  RcSecretStore *self = RC_SECRET_STORE (object);
+
+  /* Each waiting call and the opening hold the store. */
+  g_assert (self->opening == NULL);
+  g_assert (g_queue_is_empty (&self->waiting));
+
+  G_OBJECT_CLASS (rc_secret_store_parent_class)->finalize (object);
+}
+
+static void
 rc_secret_store_class_init (RcSecretStoreClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = rc_secret_store_finalize;
+
   /**
    * RcSecretStore::saved:
    * @account_id: the account whose tokens the keyring now holds
