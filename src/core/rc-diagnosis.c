@@ -50,6 +50,7 @@ struct _RcExplainer
   guint64      notes;
   gboolean     truncated;
   GTimeZone   *local;
+  GString     *valid;       /* the line as UTF-8, reused from line to line */
 };
 
 G_DEFINE_BOXED_TYPE (RcDiagnosis, rc_diagnosis, rc_diagnosis_ref, rc_diagnosis_unref)
@@ -161,9 +162,52 @@ static const TextRule text_rules[] = {
 #define ERRORISH "\\b(error|exception|fail(ed|ure)?|denied|refused|unauthori[sz]ed|forbidden|invalid|cannot|can" \
                  "['\xe2\x80\x99]?t|could not|couldn['\xe2\x80\x99]?t|unable to)\\b"
 
+/* What the cheap scan of a line reports: one bit per text rule, then one
+ * per other way a line can be explained.  A bit that is clear means the
+ * regexes behind it cannot match the line. */
+enum
+{
+  HIT_ERRORISH = G_N_ELEMENTS (text_rules),
+  HIT_AADSTS,
+  HIT_QUERY,
+  HIT_STATUS,   /* the words of the status regex */
+  HIT_CODE,     /* a status it turns into a cause */
+  HIT_JSON,
+  N_HITS
+};
+
+G_STATIC_ASSERT (N_HITS <= 64);
+
+#define HIT(bit) (G_GUINT64_CONSTANT (1) << (bit))
+#define HIT_RULES (HIT (G_N_ELEMENTS (text_rules)) - 1)
+#define HIT_ALL (HIT (N_HITS) - 1)
+
+/* A literal that every match of a regex holds, ASCII case folded. */
+typedef struct
+{
+  char     *text;
+  guint     length;
+  guint     anchor;       /* offset of the two bytes it is looked up by */
+  guint     key;          /* those two bytes, folded */
+  guint     hit;
+  gboolean  left_bound;   /* a \b before a word character: none precedes it */
+  gboolean  right_bound;
+  gboolean  at_start;     /* first of its branch: a \b before the group binds it */
+  gboolean  at_end;
+} Word;
+
+typedef struct
+{
+  Word    *words;        /* sorted by key */
+  guint    n_words;
+  guint64  always;       /* hits of regexes no word stands for */
+  guint8   pairs[65536 / 8];  /* the keys, in any case, one bit each */
+} Words;
+
 typedef struct
 {
   GRegex  *rules[G_N_ELEMENTS (text_rules)];
+  Words    words;
   GRegex  *prefilter;
   GRegex  *aadsts;
   GRegex  *query;
@@ -175,6 +219,524 @@ typedef struct
   GRegex  *redact_bearer;
   GRegex  *redact_tokens;
 } Patterns;
+
+/* ---- words: what a line must hold for a regex to match it -------------- */
+
+/* A pattern read for its literals.  Every match of a sequence holds each
+ * literal run in it and one word of each group that must occur; of those
+ * the reader keeps the set whose shortest word is longest.  A \b next to a
+ * run's word character is kept: then a word character beside the word
+ * rules that place out ("errors" is no match for \berror\b). */
+typedef struct
+{
+  const char *p;
+  gboolean    unknown;   /* syntax this reader does not know: no words */
+} Reader;
+
+static void
+word_clear (gpointer data)
+{
+  Word *word = data;
+
+  g_free (word->text);
+}
+
+static GArray *
+word_set_new (void)
+{
+  GArray *set = g_array_new (FALSE, TRUE, sizeof (Word));
+
+  g_array_set_clear_func (set, word_clear);
+  return set;
+}
+
+/* Moves the words of @from to the end of @to. */
+static void
+word_set_take (GArray *to,
+               GArray *from)
+{
+  g_array_append_vals (to, from->data, from->len);
+  g_array_set_clear_func (from, NULL);
+  g_array_unref (from);
+}
+
+static gboolean
+is_word_byte (guchar c)
+{
+  return g_ascii_isalnum (c) || c == '_';
+}
+
+static guint
+shortest (GArray *set)
+{
+  guint length = G_MAXUINT;
+
+  for (guint i = 0; i < set->len; i++)
+    length = MIN (length, g_array_index (set, Word, i).length);
+  return length;
+}
+
+/* Keeps the better of *@best and @set (taken): a set of longer words is
+ * rarer in a log, and rarity is what makes the scan cheap. */
+static void
+consider (GArray **best,
+          GArray  *set)
+{
+  if (set == NULL)
+    return;
+  if (*best == NULL || shortest (set) > shortest (*best) ||
+      (shortest (set) == shortest (*best) && set->len < (*best)->len))
+    {
+      g_clear_pointer (best, g_array_unref);
+      *best = set;
+    }
+  else
+    g_array_unref (set);
+}
+
+/* Ends the literal run being read; one byte is no word to look for. */
+static void
+end_run (GArray  **best,
+         GString  *run,
+         gboolean  left,
+         gboolean  right,
+         gboolean  at_start,
+         gboolean  at_end)
+{
+  GArray *set;
+  Word word;
+
+  if (run->len >= 2)
+    {
+      word = (Word) {
+        .text = g_ascii_strdown (run->str, run->len),
+        .length = run->len,
+        .left_bound = left && is_word_byte (run->str[0]),
+        .right_bound = right && is_word_byte (run->str[run->len - 1]),
+        .at_start = at_start,
+        .at_end = at_end,
+      };
+      set = word_set_new ();
+      g_array_append_val (set, word);
+      consider (best, set);
+    }
+  g_string_truncate (run, 0);
+}
+
+/* Reads a quantifier, if one follows; returns the fewest times it allows. */
+static guint
+read_quantifier (Reader   *reader,
+                 gboolean *quantified)
+{
+  const char *p = reader->p;
+  guint64 least = 1;
+
+  *quantified = TRUE;
+  if (*p == '?' || *p == '*')
+    {
+      least = 0;
+      p++;
+    }
+  else if (*p == '+')
+    p++;
+  else if (*p == '{' && g_ascii_isdigit (p[1]))
+    {
+      least = g_ascii_strtoull (p + 1, NULL, 10);
+      p = strchr (p, '}');
+      if (p == NULL)
+        {
+          reader->unknown = TRUE;
+          return 0;
+        }
+      p++;
+    }
+  else
+    {
+      *quantified = FALSE;
+      return 1;
+    }
+  if (*p == '?' || *p == '+')  /* lazy, possessive */
+    p++;
+  reader->p = p;
+  return (guint) MIN (least, 1);
+}
+
+static GArray *read_alternation (Reader *reader);
+
+typedef enum
+{
+  TOKEN_END,       /* '|', ')' or the end of the pattern */
+  TOKEN_LITERAL,
+  TOKEN_BOUNDARY,  /* \b */
+  TOKEN_ZERO,      /* another assertion */
+  TOKEN_ANY,       /* one character of a set: a class, '.', \d, … */
+  TOKEN_GROUP,
+} Token;
+
+/* Reads one token; a literal byte goes to *@literal. */
+static Token
+read_token (Reader *reader,
+            char   *literal)
+{
+  const char *p = reader->p;
+
+  switch (*p)
+    {
+    case '\0':
+    case '|':
+    case ')':
+      return TOKEN_END;
+
+    case '\\':
+      reader->p = p + 2;
+      if (p[1] == 'b')
+        return TOKEN_BOUNDARY;
+      if (p[1] != '\0' && strchr ("BAzZG", p[1]) != NULL)
+        return TOKEN_ZERO;
+      if (p[1] != '\0' && strchr ("dDwWsShHvVNR", p[1]) != NULL)
+        return TOKEN_ANY;
+      if (p[1] == '\0' || g_ascii_isalnum (p[1]) || (guchar) p[1] >= 0x80)
+        {
+          reader->unknown = TRUE;
+          return TOKEN_END;
+        }
+      *literal = p[1];
+      return TOKEN_LITERAL;
+
+    case '[':
+      p++;
+      if (*p == '^')
+        p++;
+      if (*p == ']')
+        p++;
+      for (; *p != ']'; p++)
+        if (*p == '\0' || (*p == '[' && p[1] == ':'))
+          {
+            reader->unknown = TRUE;
+            return TOKEN_END;
+          }
+        else if (*p == '\\' && p[1] != '\0')
+          p++;
+      reader->p = p + 1;
+      return TOKEN_ANY;
+
+    case '(':
+      reader->p = p + 1;
+      if (p[1] == '?' && p[2] == ':')
+        reader->p = p + 3;
+      else if (p[1] == '?')
+        {
+          reader->unknown = TRUE;
+          return TOKEN_END;
+        }
+      return TOKEN_GROUP;
+
+    case '.':
+      reader->p = p + 1;
+      return TOKEN_ANY;
+
+    case '^':
+    case '$':
+      reader->p = p + 1;
+      return TOKEN_ZERO;
+
+    case '*':
+    case '+':
+    case '?':
+      reader->unknown = TRUE;
+      return TOKEN_END;
+
+    default:
+      if (*p == '{' && g_ascii_isdigit (p[1]))
+        {
+          reader->unknown = TRUE;
+          return TOKEN_END;
+        }
+      if ((guchar) *p >= 0x80)
+        {
+          /* one character, whose other cases this reader does not know */
+          reader->p = g_utf8_next_char (p);
+          return TOKEN_ANY;
+        }
+      reader->p = p + 1;
+      *literal = *p;
+      return TOKEN_LITERAL;
+    }
+}
+
+/* The words of a group, as its sequence sees them: a \b around the group
+ * binds the words at the group's ends. */
+static GArray *
+read_group (Reader   *reader,
+            gboolean  bound_before,
+            gboolean  first)
+{
+  GArray *set = read_alternation (reader);
+  gboolean quantified, bound_after, last;
+  guint least;
+
+  if (*reader->p != ')')
+    {
+      reader->unknown = TRUE;
+      g_clear_pointer (&set, g_array_unref);
+      return NULL;
+    }
+  reader->p++;
+  least = read_quantifier (reader, &quantified);
+  if (set == NULL || least == 0)
+    {
+      g_clear_pointer (&set, g_array_unref);
+      return NULL;
+    }
+  bound_after = !quantified && g_str_has_prefix (reader->p, "\\b");
+  last = !quantified && (*reader->p == '\0' || *reader->p == '|' || *reader->p == ')');
+  for (guint i = 0; i < set->len; i++)
+    {
+      Word *word = &g_array_index (set, Word, i);
+
+      word->left_bound |= !quantified && bound_before && word->at_start && is_word_byte (word->text[0]);
+      word->right_bound |= bound_after && word->at_end && is_word_byte (word->text[word->length - 1]);
+      word->at_start &= first && !quantified;
+      word->at_end &= last;
+    }
+  return set;
+}
+
+static GArray *
+read_sequence (Reader *reader)
+{
+  g_autoptr(GString) run = g_string_new (NULL);
+  GArray *best = NULL;
+  gboolean run_left = FALSE, run_at_start = FALSE;
+  gboolean bound = FALSE;   /* the token before was \b */
+  gboolean first = TRUE;    /* nothing read yet */
+
+  for (;;)
+    {
+      char literal = '\0';
+      gboolean quantified;
+      Token token = read_token (reader, &literal);
+
+      switch (token)
+        {
+        case TOKEN_END:
+          end_run (&best, run, run_left, FALSE, run_at_start, TRUE);
+          if (reader->unknown)
+            g_clear_pointer (&best, g_array_unref);
+          return best;
+
+        case TOKEN_BOUNDARY:
+          end_run (&best, run, run_left, TRUE, run_at_start, FALSE);
+          break;
+
+        case TOKEN_LITERAL:
+          if (run->len == 0)
+            {
+              run_left = bound;
+              run_at_start = first;
+            }
+          g_string_append_c (run, literal);
+          if (read_quantifier (reader, &quantified) == 0)
+            g_string_truncate (run, run->len - 1);
+          if (quantified)
+            end_run (&best, run, run_left, FALSE, run_at_start, FALSE);
+          break;
+
+        case TOKEN_GROUP:
+          end_run (&best, run, run_left, FALSE, run_at_start, FALSE);
+          consider (&best, read_group (reader, bound, first));
+          break;
+
+        case TOKEN_ZERO:
+        case TOKEN_ANY:
+          end_run (&best, run, run_left, FALSE, run_at_start, FALSE);
+          if (token == TOKEN_ANY)
+            read_quantifier (reader, &quantified);
+          break;
+        }
+      bound = token == TOKEN_BOUNDARY;
+      first = FALSE;
+    }
+}
+
+/* The union of the branches' words; none when a branch has none. */
+static GArray *
+read_alternation (Reader *reader)
+{
+  GArray *all = read_sequence (reader);
+
+  while (*reader->p == '|' && !reader->unknown)
+    {
+      GArray *more;
+
+      reader->p++;
+      more = read_sequence (reader);
+      if (all != NULL && more != NULL)
+        word_set_take (all, more);
+      else
+        {
+          g_clear_pointer (&all, g_array_unref);
+          g_clear_pointer (&more, g_array_unref);
+        }
+    }
+  return all;
+}
+
+/* Adds the words every match of @pattern holds, reported as @hit. */
+static void
+add_words (GArray     *words,
+           guint64    *always,
+           const char *pattern,
+           guint       hit)
+{
+  Reader reader = { pattern, FALSE };
+  GArray *set = read_alternation (&reader);
+
+  if (set == NULL || reader.unknown || *reader.p != '\0')
+    {
+      g_warning ("No words found in the pattern “%s”: every line is matched against it", pattern);
+      g_clear_pointer (&set, g_array_unref);
+      *always |= HIT (hit);
+      return;
+    }
+  for (guint i = 0; i < set->len; i++)
+    g_array_index (set, Word, i).hit = hit;
+  word_set_take (words, set);
+}
+
+/* How rare a byte is in a log: by the frequency of letters in English;
+ * spaces and digits are everywhere. */
+static guint
+rarity (guchar c)
+{
+  static const char common[] = " etaoinsrhldcumfpgwybvkxjqz";
+  const char *at = c != '\0' ? strchr (common, c) : NULL;
+
+  if (g_ascii_isdigit (c))
+    return 0;
+  return at != NULL ? (guint) (at - common) : G_N_ELEMENTS (common);
+}
+
+static gint
+compare_words (gconstpointer a,
+               gconstpointer b)
+{
+  const Word *x = a;
+  const Word *y = b;
+
+  return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Looks each word up by its rarest two bytes. */
+static void
+index_words (Words  *self,
+             GArray *words)
+{
+  for (guint i = 0; i < words->len; i++)
+    {
+      Word *word = &g_array_index (words, Word, i);
+      guint best = 0;
+
+      for (guint j = 0; j + 1 < word->length; j++)
+        if (rarity (word->text[j]) + rarity (word->text[j + 1]) >
+            rarity (word->text[best]) + rarity (word->text[best + 1]))
+          best = j;
+      word->anchor = best;
+      word->key = (guint) (guchar) word->text[best] << 8 | (guchar) word->text[best + 1];
+      /* the scan looks bytes up as they are, in either case */
+      for (guint upper = 0; upper < 4; upper++)
+        {
+          guint first = (guchar) word->text[best];
+          guint second = (guchar) word->text[best + 1];
+          guint pair;
+
+          first = upper & 1 ? (guchar) g_ascii_toupper (first) : first;
+          second = upper & 2 ? (guchar) g_ascii_toupper (second) : second;
+          pair = first << 8 | second;
+          self->pairs[pair >> 3] |= 1u << (pair & 7);
+        }
+    }
+  g_array_sort (words, compare_words);
+  self->n_words = words->len;
+  self->words = (Word *) (gpointer) g_array_free (words, FALSE);
+}
+
+static inline guchar
+fold (guchar c)
+{
+  return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static gboolean
+word_at (const Word   *word,
+         const guchar *text,
+         gsize         length,
+         gsize         start)
+{
+  if (start + word->length > length)
+    return FALSE;
+  for (guint k = 0; k < word->length; k++)
+    if (fold (text[start + k]) != (guchar) word->text[k])
+      return FALSE;
+  if (word->left_bound && start > 0 && is_word_byte (text[start - 1]))
+    return FALSE;
+  if (word->right_bound && start + word->length < length && is_word_byte (text[start + word->length]))
+    return FALSE;
+  return TRUE;
+}
+
+/* The words whose two bytes @key are at @at. */
+static guint64
+check_words (const Words  *self,
+             guint         key,
+             const guchar *text,
+             gsize         length,
+             gsize         at,
+             guint64       hits)
+{
+  guint low = 0, high = self->n_words;
+
+  while (low < high)
+    {
+      guint middle = (low + high) / 2;
+
+      if (self->words[middle].key < key)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  for (guint i = low; i < self->n_words && self->words[i].key == key; i++)
+    {
+      const Word *word = &self->words[i];
+      guint64 bit = word->hit == N_HITS ? HIT_ALL : HIT (word->hit);
+
+      if ((hits & bit) != bit && at >= word->anchor && word_at (word, text, length, at - word->anchor))
+        hits |= bit;
+    }
+  return hits;
+}
+
+/* Which regexes can match @line: most lines hold no word at all, and cost
+ * no copy and no regex. */
+static guint64
+scan_words (const Words *self,
+            const char  *line,
+            gsize        length)
+{
+  const guchar *text = (const guchar *) line;
+  guint64 hits = self->always;
+
+  for (gsize i = 0; i + 1 < length; i++)
+    {
+      guint pair = (guint) text[i] << 8 | text[i + 1];
+
+      if (G_UNLIKELY (self->pairs[pair >> 3] & (1u << (pair & 7))))
+        hits = check_words (self, (guint) fold (text[i]) << 8 | fold (text[i + 1]), text, length, i, hits);
+    }
+  if (memchr (line, '{', length) != NULL)
+    hits |= HIT (HIT_JSON);
+  return hits;
+}
 
 static GRegex *
 compile (const char *pattern,
@@ -195,22 +757,44 @@ get_patterns (void)
 
   if (g_once_init_enter (&once))
     {
+      const char *aadsts = "\\bAADSTS(\\d{4,8})\\b";
+      const char *query = "(?:^|[?&#\\s])(error=[A-Za-z0-9_.-]+(?:&[^\\s#\"'<>]*)?)";
+      const char *status = "\\bHTTP(?:/\\d(?:\\.\\d)?)?\\s+(\\d{3})\\b|\\bstatus(?:[ _]code)?\\s*[:=]?\\s*(\\d{3})\\b|"
+                           "\\b(\\d{3})\\s+(?:unauthorized|too many requests|internal server error|"
+                           "bad gateway|service unavailable|gateway time-?out)\\b";
+      /* KELVIN SIGN and LATIN SMALL LETTER LONG S match "k" and "s"
+       * caselessly: a line with either may match any regex */
+      const char * const other_cases[] = { "\xe2\x84\xaa", "\xc5\xbf" };
+      GArray *words = word_set_new ();
       GString *any = g_string_new (NULL);
 
       for (guint i = 0; i < G_N_ELEMENTS (text_rules); i++)
         {
           patterns.rules[i] = compile (text_rules[i].pattern, TRUE);
           g_string_append_printf (any, "(?:%s)|", text_rules[i].pattern);
+          add_words (words, &patterns.words.always, text_rules[i].pattern, i);
         }
       g_string_append (any, "aadsts|[{\\[]|error=|\\b(401|407|429|50[0-4])\\b|" ERRORISH);
       patterns.prefilter = compile (any->str, TRUE);
       g_string_free (any, TRUE);
 
-      patterns.aadsts = compile ("\\bAADSTS(\\d{4,8})\\b", TRUE);
-      patterns.query = compile ("(?:^|[?&#\\s])(error=[A-Za-z0-9_.-]+(?:&[^\\s#\"'<>]*)?)", FALSE);
-      patterns.status = compile ("\\bHTTP(?:/\\d(?:\\.\\d)?)?\\s+(\\d{3})\\b|\\bstatus(?:[ _]code)?\\s*[:=]?\\s*(\\d{3})\\b|"
-                                 "\\b(\\d{3})\\s+(?:unauthorized|too many requests|internal server error|"
-                                 "bad gateway|service unavailable|gateway time-?out)\\b", TRUE);
+      add_words (words, &patterns.words.always, ERRORISH, HIT_ERRORISH);
+      add_words (words, &patterns.words.always, aadsts, HIT_AADSTS);
+      add_words (words, &patterns.words.always, query, HIT_QUERY);
+      add_words (words, &patterns.words.always, status, HIT_STATUS);
+      /* the statuses candidates_from_status() turns into causes */
+      add_words (words, &patterns.words.always, "(401|407|429|500|501|502|503|504)\\b", HIT_CODE);
+      for (guint i = 0; i < G_N_ELEMENTS (other_cases); i++)
+        {
+          Word word = { .text = g_strdup (other_cases[i]), .length = strlen (other_cases[i]), .hit = N_HITS };
+
+          g_array_append_val (words, word);
+        }
+      index_words (&patterns.words, words);
+
+      patterns.aadsts = compile (aadsts, TRUE);
+      patterns.query = compile (query, FALSE);
+      patterns.status = compile (status, TRUE);
       patterns.errorish = compile (ERRORISH, TRUE);
       patterns.iso_time = compile ("(\\d{4})-(\\d{2})-(\\d{2})[T ](\\d{2}):(\\d{2}):(\\d{2})(?:[.,](\\d{1,6}))?"
                                    "\\s?(Z|[+-]\\d{2}:?\\d{2})?", FALSE);
@@ -378,6 +962,7 @@ rc_explainer_new (void)
   for (guint i = 0; i < self->n_causes; i++)
     self->findings[i].cause = causes[i];
   self->local = g_time_zone_new_local ();
+  self->valid = g_string_new (NULL);
 
   return self;
 }
@@ -400,6 +985,7 @@ rc_explainer_free (RcExplainer *self)
     finding_clear (&self->findings[i]);
   g_free (self->findings);
   g_time_zone_unref (self->local);
+  g_string_free (self->valid, TRUE);
   g_free (self);
 }
 
@@ -647,30 +1233,84 @@ candidates_from_status (Candidates *out,
     }
 }
 
+/* Whether the status regex may find a status it turns into a cause. */
+static gboolean
+status_possible (guint64 hits)
+{
+  return (hits & HIT (HIT_CODE)) && (hits & HIT (HIT_STATUS));
+}
+
+/* Runs only the regexes whose words @hits says the line holds: the others
+ * cannot match. */
 static void
 classify_line (Candidates *out,
                const char *line,
-               gsize       length)
+               gsize       length,
+               guint64     hits)
 {
   const Patterns *patterns = get_patterns ();
 
-  if (memchr (line, '{', length) != NULL)
+  if (hits & HIT (HIT_JSON))
     candidates_from_json (out, line, length);
-  if (strstr (line, "error=") != NULL)
+  if ((hits & HIT (HIT_QUERY)) && strstr (line, "error=") != NULL)
     candidates_from_query (out, line);
-  candidates_from_aadsts (out, line);
+  if (hits & HIT (HIT_AADSTS))
+    candidates_from_aadsts (out, line);
 
   for (guint i = 0; i < G_N_ELEMENTS (text_rules); i++)
-    if (g_regex_match (patterns->rules[i], line, 0, NULL))
+    if ((hits & HIT (i)) && g_regex_match (patterns->rules[i], line, 0, NULL))
       {
         candidate (out, text_rules[i].cause, text_rules[i].confidence);
         candidate (out, text_rules[i].also, RC_CONFIDENCE_LOW);
         candidate (out, text_rules[i].also2, RC_CONFIDENCE_LOW);
       }
 
-  /* A status says less than the words around it. */
-  if (out->n == 0)
-    candidates_from_status (out, line);
+  /* A status says less than the words around it.  Every other cause above
+   * rests on a part of the prefilter; a status does not ("status401" is no
+   * \b401\b), and a line the prefilter turns down is not explained. */
+  if (out->n == 0 && status_possible (hits))
+    {
+      candidates_from_status (out, line);
+      if (out->n > 0 && !g_regex_match (patterns->prefilter, line, 0, NULL))
+        out->n = 0;
+    }
+}
+
+/* g_utf8_make_valid() into a buffer kept from line to line. */
+static void
+make_valid (GString    *out,
+            const char *text,
+            gsize       length)
+{
+  const char *invalid;
+
+  g_string_truncate (out, 0);
+  while (!g_utf8_validate_len (text, length, &invalid))
+    {
+      gsize valid = invalid - text;
+
+      g_string_append_len (out, text, valid);
+      g_string_append (out, "\357\277\275");
+      text = invalid + 1;
+      length -= valid + 1;
+    }
+  g_string_append_len (out, text, length);
+}
+
+/* Whether a line's evidence can still be kept: a long log fills each
+ * finding's evidence early, and redacting costs three regexes. */
+static gboolean
+wants_evidence (RcExplainer      *self,
+                const Candidates *out)
+{
+  for (guint i = 0; i < out->n; i++)
+    {
+      const RcFinding *finding = slot (self, out->guesses[i].cause);
+
+      if (finding->count == 0 || finding->evidence->len < RC_DIAGNOSIS_MAX_EVIDENCE)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /**
@@ -685,10 +1325,11 @@ rc_explainer_feed_line (RcExplainer *self,
                         gsize        length)
 {
   const Patterns *patterns = get_patterns ();
-  g_autofree char *valid = NULL;
   g_autoptr(GPtrArray) evidence = NULL;
   g_autoptr(GDateTime) when = NULL;
   Candidates out = { .n = 0 };
+  const char *valid;
+  guint64 hits;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (line != NULL || length == 0);
@@ -702,20 +1343,24 @@ rc_explainer_feed_line (RcExplainer *self,
   if (length == 0)
     return;
 
-  /* GRegex wants UTF-8 without nul bytes */
-  valid = g_utf8_make_valid (line, (gssize) length);
-  length = strlen (valid);
-  if (!g_regex_match (patterns->prefilter, valid, 0, NULL))
+  hits = scan_words (&patterns->words, line, length);
+  if ((hits & ~(HIT (HIT_STATUS) | HIT (HIT_CODE))) == 0 && !status_possible (hits))
     return;
 
-  classify_line (&out, valid, length);
-  if (out.n == 0 && g_regex_match (patterns->errorish, valid, 0, NULL))
+  /* GRegex wants UTF-8 without nul bytes */
+  make_valid (self->valid, line, length);
+  valid = self->valid->str;
+  length = self->valid->len;
+
+  classify_line (&out, valid, length, hits);
+  if (out.n == 0 && (hits & HIT (HIT_ERRORISH)) && g_regex_match (patterns->errorish, valid, 0, NULL))
     candidate (&out, "unknown", RC_CONFIDENCE_LOW);
   if (out.n == 0)
     return;
 
   evidence = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (evidence, evidence_line (valid, (gssize) length));
+  if (wants_evidence (self, &out))
+    g_ptr_array_add (evidence, evidence_line (valid, (gssize) length));
   when = line_time (self, valid);
   for (guint i = 0; i < out.n; i++)
     note (self, out.guesses[i].cause, out.guesses[i].confidence, evidence, when);
