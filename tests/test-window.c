@@ -181,7 +181,14 @@ test_window_primary_menu (void)
   /* The demo's Simulate a Problem is not in the real app. */
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "simulate"));
   section = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
-  g_assert_cmpint (g_menu_model_get_n_items (section), ==, 2);
+  /* Quit too: with the window closed, Reconnect keeps watching. */
+  g_assert_cmpint (g_menu_model_get_n_items (section), ==, 3);
+  {
+    g_autofree char *quit = NULL;
+
+    g_menu_model_get_item_attribute (section, 2, G_MENU_ATTRIBUTE_ACTION, "s", &quit);
+    g_assert_cmpstr (quit, ==, "app.quit");
+  }
   g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label0);
   g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action0);
   g_menu_model_get_item_attribute (section, 1, G_MENU_ATTRIBUTE_LABEL, "s", &label1);
@@ -360,6 +367,19 @@ test_window_explain (void)
   close_window (window);
 }
 
+/* The setting decides whether the app stays, watching, with no window. */
+static void
+test_window_background_setting (void)
+{
+  GSettings *settings = rc_application_get_settings (app);
+
+  g_assert_false (rc_application_get_background (app));
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  g_assert_true (rc_application_get_background (app));
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  g_assert_false (rc_application_get_background (app));
+}
+
 static void
 run_tests (GApplication *application,
            int          *status)
@@ -395,11 +415,14 @@ main (int   argc,
   g_test_add_func ("/reconnect/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/reconnect/window/size-remembered", test_window_size_remembered);
   g_test_add_func ("/reconnect/window/explain", test_window_explain);
+  g_test_add_func ("/reconnect/window/background-setting", test_window_background_setting);
 
   /* The real start-up path: register on the session bus, startup installs
    * the actions and accels, and the tests run where the main window would
    * otherwise be presented. */
   app = rc_application_new ();
+  /* Held in the background, the app would outlive the tests. */
+  g_settings_set_boolean (rc_application_get_settings (app), "run-in-background", FALSE);
   g_signal_connect (app, "activate", G_CALLBACK (run_tests), &status);
   app_status = g_application_run (G_APPLICATION (app), 0, NULL);
   g_assert_cmpint (app_status, ==, 0);

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 
 #include "rc-application.h"
 #include "rc-cause.h"
@@ -35,6 +36,7 @@ struct _RcApplication
   RcMonitor      *monitor;
   RcSim          *sim;
   GHashTable     *notified;   /* account id -> first failure it was told about */
+  gboolean        background; /* held, so the monitor runs with no window */
 
   RcUriLauncher   launcher;
   gpointer        launcher_data;
@@ -361,6 +363,25 @@ static const GActionEntry app_actions[] = {
   { .name = "try-demo", .activate = rc_application_try_demo_action },
 };
 
+/* ------------------------------------------------------- background -- */
+
+/* With no window, the monitor keeps watching and the notifications keep
+ * telling: the application holds itself while the setting asks for it.
+ * The demo never does; it ends with its window. */
+static void
+update_background (RcApplication *self)
+{
+  gboolean wanted = !self->demo && g_settings_get_boolean (self->settings, "run-in-background");
+
+  if (wanted == self->background)
+    return;
+  self->background = wanted;
+  if (wanted)
+    g_application_hold (G_APPLICATION (self));
+  else
+    g_application_release (G_APPLICATION (self));
+}
+
 /* ---------------------------------------------------------- lifetime -- */
 
 static gboolean
@@ -410,6 +431,15 @@ rc_application_startup (GApplication *app)
                                 minutes_to_seconds, NULL, NULL, NULL);
   g_signal_connect_object (self->monitor, "checked", G_CALLBACK (on_checked), self, 0);
   rc_monitor_start (self->monitor);
+
+  g_signal_connect_object (self->settings, "changed::run-in-background", G_CALLBACK (update_background),
+                           self, G_CONNECT_SWAPPED);
+  update_background (self);
+  if (g_strcmp0 (g_getenv ("RECONNECT_REPORT_FIRST_FRAME"), "1") == 0)
+    {
+      g_print ("reconnect: watching\n");
+      fflush (stdout);
+    }
 }
 
 static void
@@ -577,6 +607,20 @@ rc_application_get_settings (RcApplication *self)
   g_return_val_if_fail (RC_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * rc_application_get_background:
+ * @self: a #RcApplication
+ *
+ * Returns: whether the application keeps watching with no window
+ */
+gboolean
+rc_application_get_background (RcApplication *self)
+{
+  g_return_val_if_fail (RC_IS_APPLICATION (self), FALSE);
+
+  return self->background;
 }
 
 gboolean

@@ -24,6 +24,7 @@ RcApplication  *rc_application_new              (void);
 RcApplication  *rc_application_new_demo         (void);
 GSettings      *rc_application_get_settings     (RcApplication  *self);
 gboolean        rc_application_get_demo         (RcApplication  *self);
+gboolean        rc_application_get_background   (RcApplication  *self);
 RcAccountStore *rc_application_get_accounts     (RcApplication  *self);
 RcMonitor      *rc_application_get_monitor      (RcApplication  *self);
 RcSim          *rc_application_get_sim          (RcApplication  *self);
