@@ -411,6 +411,7 @@ rc_account_store_follow_changes (RcAccountStore *self)
 static gboolean
 write_atomically (const char  *path,
                   const char  *contents,
+                  gboolean     durable,
                   GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
@@ -424,10 +425,12 @@ write_atomically (const char  *path,
       return FALSE;
     }
 
-  /* g_file_set_contents_full writes a temporary file, syncs it and renames
-   * it over the old one: a crash leaves the old file or the new, never half. */
+  /* g_file_set_contents_full writes a temporary file and renames it over
+   * the old one: a crash leaves the old file or the new, never half.  Only
+   * the accounts are worth a sync to the disk; the state is a cache written
+   * after every check, on the window's main thread. */
   return g_file_set_contents_full (path, contents, -1,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | (durable ? G_FILE_SET_CONTENTS_DURABLE : 0),
                                    0600, error);
 }
 
@@ -474,7 +477,7 @@ rc_account_store_save (RcAccountStore  *self,
     }
 
   data = g_key_file_to_data (file, NULL, NULL);
-  if (!write_atomically (path, data, error))
+  if (!write_atomically (path, data, TRUE, error))
     return FALSE;
   g_free (self->accounts_seen);
   self->accounts_seen = g_steal_pointer (&data);
@@ -519,7 +522,7 @@ rc_account_store_save_state (RcAccountStore  *self,
     }
 
   data = g_key_file_to_data (file, NULL, NULL);
-  if (!write_atomically (path, data, error))
+  if (!write_atomically (path, data, FALSE, error))
     return FALSE;
   g_free (self->state_seen);
   self->state_seen = g_steal_pointer (&data);

@@ -434,10 +434,15 @@ check_entry (Entry *entry)
 
   if (entry_get_session (entry, &error) == NULL)
     {
-      /* A provisioned file with a bad URL, say: the account says why. */
+      /* Settings no provider can be made from (a provisioned file with a
+       * bad URL, say) are the admin's to mend; it ends like any check. */
       g_debug ("Cannot check %s: %s", rc_account_get_id (entry->account), error->message);
+      rc_account_set_checked_at (entry->account, now_seconds ());
+      if (rc_account_get_first_failure (entry->account) == 0)
+        rc_account_set_first_failure (entry->account, now_seconds ());
       rc_account_set_cause (entry->account, "client-invalid");
       rc_account_set_state (entry->account, RC_CONNECTION_NEEDS_ADMIN);
+      finish_check (entry);
       return;
     }
 
