@@ -54,8 +54,7 @@ rc_test_monitor_new (const char *name)
  * rc_test_monitor_free:
  * @self: what rc_test_monitor_new() made
  *
- * Forgets the keyring items of the accounts it added (the next test may
- * reuse their ids), and checks that nothing outlives it.
+ * Forgets the keyring items of the accounts it added, and checks that nothing outlives it.
  */
 void
 rc_test_monitor_free (RcTestMonitor *self)
@@ -120,7 +119,7 @@ rc_test_monitor_add_account (RcTestMonitor *self,
 
   g_assert_true (rc_account_store_add (self->accounts, account, &error));
   g_assert_no_error (error);
-  g_ptr_array_add (self->account_ids, g_steal_pointer (&id));
+  g_ptr_array_add (self->account_ids, g_strdup (rc_account_get_key (account)));
   return account;
 }
 

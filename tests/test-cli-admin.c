@@ -82,14 +82,17 @@ forget_used_ids (void)
 }
 
 static RcTokenSet *
-keyring_load (const char *id)
+keyring_load (RcAccount *account)
 {
   g_autoptr(RcSecretStore) secrets = secret_store_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *server = rc_account_dup_server (account);
   RcTokenSet *tokens;
 
-  rc_secret_store_load_async (secrets, id, NULL, rc_test_on_async_done, &result);
+  rc_secret_store_load_async (secrets, rc_account_get_key (account),
+                              &(RcSecretBinding) { server, rc_account_get_client_id (account) },
+                              NULL, rc_test_on_async_done, &result);
   rc_test_wait_for_result (&result, NULL, TIMEOUT);
   tokens = rc_secret_store_load_finish (secrets, result, &error);
   g_assert_no_error (error);
@@ -97,14 +100,17 @@ keyring_load (const char *id)
 }
 
 static void
-keyring_save (const char *id,
+keyring_save (RcAccount  *account,
               RcTokenSet *tokens)
 {
   g_autoptr(RcSecretStore) secrets = secret_store_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *server = rc_account_dup_server (account);
 
-  rc_secret_store_save_async (secrets, id, tokens, NULL, rc_test_on_async_done, &result);
+  rc_secret_store_save_async (secrets, rc_account_get_key (account),
+                              &(RcSecretBinding) { server, rc_account_get_client_id (account) },
+                              tokens, NULL, rc_test_on_async_done, &result);
   rc_test_wait_for_result (&result, NULL, TIMEOUT);
   g_assert_true (rc_secret_store_save_finish (secrets, result, &error));
   g_assert_no_error (error);
@@ -419,6 +425,8 @@ sim_start (Fixture *fixture)
 
 /* ----------------------------------------------------------- fixture -- */
 
+static RcAccountStore *window_store_new (Fixture *fixture);
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -453,6 +461,21 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->sim);
   g_clear_object (&fixture->http);
   forget_used_ids ();
+  {
+    /* Accounts have random keyring keys: leave none of their items behind. */
+    g_autoptr(RcAccountStore) store = window_store_new (fixture);
+    g_autoptr(RcSecretStore) secrets = secret_store_new ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+      {
+        g_autoptr(RcAccount) account = g_list_model_get_item (G_LIST_MODEL (store), i);
+        g_autoptr(GAsyncResult) result = NULL;
+
+        rc_secret_store_delete_async (secrets, rc_account_get_key (account), NULL, rc_test_on_async_done, &result);
+        rc_test_wait_for_result (&result, NULL, TIMEOUT);
+        rc_secret_store_delete_finish (secrets, result, NULL);
+      }
+  }
 
   rm = g_strdup_printf ("rm -rf '%s'", fixture->dir);
   g_assert_cmpint (system (rm), ==, 0);
@@ -478,6 +501,18 @@ window_store_new (Fixture *fixture)
 
   rc_account_store_load (store);
   return store;
+}
+
+/* The account @id as the command line saved it (its keyring key included). */
+static RcAccount *
+account_of (Fixture    *fixture,
+            const char *id)
+{
+  g_autoptr(RcAccountStore) store = window_store_new (fixture);
+  RcAccount *account = rc_account_store_lookup (store, id);
+
+  g_assert_nonnull (account);
+  return g_object_ref (account);
 }
 
 /* ----------------------------------------------------------- helpers -- */
@@ -707,7 +742,11 @@ test_check_exit_codes (Fixture       *fixture,
   g_assert_true (is_null (account, "session"));
 
   device_sign_in (fixture, id);
-  stored = keyring_load (id);
+  {
+    g_autoptr(RcAccount) added = account_of (fixture, id);
+
+    stored = keyring_load (added);
+  }
   g_assert_nonnull (stored);
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -816,6 +855,7 @@ test_sign_out (Fixture       *fixture,
   g_auto(RcTestRun) list = { 0 };
   g_autoptr(RcTokenSet) before = NULL;
   g_autoptr(RcTokenSet) after = NULL;
+  g_autoptr(RcAccount) account = NULL;
   g_autofree char *id = NULL;
 
   if (fixture->dir == NULL)
@@ -823,7 +863,8 @@ test_sign_out (Fixture       *fixture,
 
   id = add_salesforce (fixture);
   device_sign_in (fixture, id);
-  before = keyring_load (id);
+  account = account_of (fixture, id);
+  before = keyring_load (account);
   g_assert_nonnull (before);
   g_assert_cmpint (sim_live_grants (fixture), ==, 1);
 
@@ -834,7 +875,7 @@ test_sign_out (Fixture       *fixture,
 
   /* Revoked at the provider, gone from the keyring and from the list. */
   g_assert_cmpint (sim_live_grants (fixture), ==, 0);
-  after = keyring_load (id);
+  after = keyring_load (account);
   g_assert_null (after);
   RUN (fixture, &list, "list");
   g_assert_true (g_str_has_prefix (list.out, "No accounts."));
@@ -973,7 +1014,7 @@ test_report_redaction (Fixture       *fixture,
   instance = g_strdup_printf ("%s/?access_token=%s&code=%s", fixture->root, access, refresh);
   identity = g_strdup_printf ("%s/id/%s", fixture->root, refresh);
   tokens = rc_token_set_new (access, refresh, id_token, 1700000000, 0, scopes, instance, identity);
-  keyring_save ("salesforce-1", tokens);
+  keyring_save (account, tokens);
 
   for (guint format = 0; format < 2; format++)
     {

@@ -17,6 +17,10 @@
 
 #define TIMEOUT_SECONDS 20
 
+/* Where the test tokens came from, and another server. */
+static const RcSecretBinding home_server = { "https://login.example.com", "3MVG9Test" };
+static const RcSecretBinding other_server = { "https://other.example.net", "3MVG9Test" };
+
 static gboolean
 store (const char  *account_id,
        int          generation,
@@ -122,7 +126,9 @@ test_keyring_schema_name (void)
   g_assert_cmpint (schema->attributes[0].type, ==, SECRET_SCHEMA_ATTRIBUTE_STRING);
   g_assert_cmpstr (schema->attributes[1].name, ==, "generation");
   g_assert_cmpint (schema->attributes[1].type, ==, SECRET_SCHEMA_ATTRIBUTE_INTEGER);
-  g_assert_null (schema->attributes[2].name);
+  g_assert_cmpstr (schema->attributes[2].name, ==, "server");
+  g_assert_cmpstr (schema->attributes[3].name, ==, "client-id");
+  g_assert_null (schema->attributes[4].name);
 }
 
 
@@ -141,29 +147,34 @@ make_tokens (const char *tag)
 }
 
 static gboolean
-store_save (RcSecretStore  *store,
-            const char     *account_id,
-            RcTokenSet     *tokens,
-            GError        **error)
+store_save_for (RcSecretStore         *store,
+                const char            *account_id,
+                const RcSecretBinding *binding,
+                RcTokenSet            *tokens,
+                GError               **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  rc_secret_store_save_async (store, account_id, tokens, NULL, rc_test_on_async_done, &result);
+  rc_secret_store_save_async (store, account_id, binding, tokens, NULL, rc_test_on_async_done, &result);
   rc_test_wait_for_result (&result, NULL, TIMEOUT_SECONDS);
   return rc_secret_store_save_finish (store, result, error);
 }
 
 static RcTokenSet *
-store_load (RcSecretStore  *store,
-            const char     *account_id,
-            GError        **error)
+store_load_for (RcSecretStore         *store,
+                const char            *account_id,
+                const RcSecretBinding *binding,
+                GError               **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  rc_secret_store_load_async (store, account_id, NULL, rc_test_on_async_done, &result);
+  rc_secret_store_load_async (store, account_id, binding, NULL, rc_test_on_async_done, &result);
   rc_test_wait_for_result (&result, NULL, TIMEOUT_SECONDS);
   return rc_secret_store_load_finish (store, result, error);
 }
+
+#define store_save(store, id, tokens, error) store_save_for ((store), (id), &home_server, (tokens), (error))
+#define store_load(store, id, error) store_load_for ((store), (id), &home_server, (error))
 
 static gboolean
 store_delete (RcSecretStore  *store,
@@ -272,6 +283,66 @@ test_store_generation (void)
   g_clear_pointer (&seen, rc_token_set_unref);
   seen = store_load (old_store, "account-gen", &error);
   g_assert_null (seen);
+}
+
+/* A secret goes only where it came from: tokens stored for one server are
+ * never handed to a session of another under the same key, whether the
+ * item's attributes or only its text say where it came from; and such an
+ * item is left alone, not deleted. */
+static void
+test_store_bound (void)
+{
+  g_autoptr(RcSecretStore) store = rc_secret_store_new ();
+  g_autoptr(RcTokenSet) tokens = make_tokens ("bound");
+  g_autoptr(RcTokenSet) stranger = NULL;
+  g_autoptr(RcTokenSet) forged = NULL;
+  g_autoptr(RcTokenSet) owner = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *forged_text = NULL;
+
+  if (!rc_test_session_require_keyring ())
+    return;
+
+  g_assert_true (store_save (store, "account-bound", tokens, &error));
+  g_assert_no_error (error);
+
+  stranger = store_load_for (store, "account-bound", &other_server, &error);
+  g_assert_no_error (error);
+  g_assert_null (stranger);
+  {
+    RcSecretBinding other_client = { home_server.server, "3MVG9Other" };
+
+    stranger = store_load_for (store, "account-bound", &other_client, &error);
+    g_assert_no_error (error);
+    g_assert_null (stranger);
+  }
+
+  /* The attributes relabelled for the other server (anyone on the bus can
+   * write them): the text inside still says where the tokens came from. */
+  text = lookup ("account-bound", RC_SECRET_STORE_GENERATION);
+  g_assert_nonnull (strstr (text, "\"server\":\"https://login.example.com\""));
+  secret_password_store (rc_credentials_schema_get (), SECRET_COLLECTION_DEFAULT, "forged", text, NULL,
+                         rc_test_on_async_done, &result,
+                         "account-id", "account-forged", "generation", RC_SECRET_STORE_GENERATION,
+                         "server", other_server.server, "client-id", other_server.client_id, NULL);
+  rc_test_wait_for_result (&result, NULL, TIMEOUT_SECONDS);
+  g_assert_true (secret_password_store_finish (result, &error));
+  forged = store_load_for (store, "account-forged", &other_server, &error);
+  g_assert_no_error (error);
+  g_assert_null (forged);
+  forged_text = lookup ("account-forged", RC_SECRET_STORE_GENERATION);
+  g_assert_cmpstr (forged_text, ==, text);
+
+  /* Nothing was deleted: the owner still reads its tokens. */
+  owner = store_load (store, "account-bound", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (owner);
+  g_assert_cmpstr (rc_token_set_get_refresh_token (owner), ==, rc_token_set_get_refresh_token (tokens));
+
+  g_assert_true (store_delete (store, "account-bound", &error));
+  g_assert_true (store_delete (store, "account-forged", &error));
 }
 
 static void
@@ -476,6 +547,7 @@ main (int   argc,
   g_test_add_func ("/reconnect/keyring/store/round-trip", test_store_round_trip);
   g_test_add_func ("/reconnect/keyring/store/generation", test_store_generation);
   g_test_add_func ("/reconnect/keyring/store/delete-leaves-nothing", test_store_delete_leaves_nothing);
+  g_test_add_func ("/reconnect/keyring/store/bound", test_store_bound);
   g_test_add_func ("/reconnect/keyring/store/locked", test_store_locked);
   g_test_add_func ("/reconnect/keyring/store/missing", test_store_missing);
   g_test_add_func ("/reconnect/keyring/child", test_child);

@@ -363,6 +363,7 @@ test_sign_out (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(RcAccount) account = NULL;
+  g_autoptr(RcSignOutReport) report = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -375,8 +376,12 @@ test_sign_out (Fixture       *fixture,
 
   rc_monitor_sign_out_async (fixture->t->monitor, account, NULL, rc_test_on_async_done, &result);
   rc_test_wait_for_result (&result, NULL, RC_TEST_MONITOR_TIMEOUT);
-  g_assert_true (rc_monitor_sign_out_finish (fixture->t->monitor, result, &error));
+  report = rc_monitor_sign_out_finish (fixture->t->monitor, result, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_true (report->had_sign_in);
+  g_assert_no_error (report->revoke_error);
+  g_assert_no_error (report->keyring_error);
   g_assert_cmpuint (rc_sim_get_live_grants (fixture->t->sim), ==, 0);
   g_assert_null (rc_account_store_lookup (fixture->t->accounts, rc_account_get_id (account)));
   g_assert_cmpint (rc_account_get_state (account), ==, RC_CONNECTION_SIGNED_OUT);

@@ -80,7 +80,10 @@ stored (Fixture    *fixture,
   g_autoptr(GError) error = NULL;
   RcTokenSet *tokens;
 
-  rc_secret_store_load_async (fixture->store, account_id, NULL, rc_test_on_async_done, &result);
+  /* The simulator's Salesforce, as every session here signs in to it. */
+  RcSecretBinding binding = { fixture->root, rc_sim_get_client_id (fixture->sim) };
+
+  rc_secret_store_load_async (fixture->store, account_id, &binding, NULL, rc_test_on_async_done, &result);
   rc_test_wait_for_result (&result, NULL, TIMEOUT);
   tokens = rc_secret_store_load_finish (fixture->store, result, &error);
   g_assert_no_error (error);
@@ -353,7 +356,8 @@ test_sign_out (Fixture       *fixture,
   g_autoptr(RcAccount) account = rc_account_new ("salesforce-1", "salesforce", fixture->root,
                                                  rc_sim_get_client_id (fixture->sim));
   g_autoptr(RcProvider) provider = rc_salesforce_provider_new (fixture->root, rc_sim_get_client_id (fixture->sim), NULL, NULL);
-  g_autoptr(RcSession) session = rc_session_new ("salesforce-1", provider, fixture->store);
+  g_autoptr(RcSession) session = NULL;
+  g_autoptr(RcSignOutReport) report = NULL;
   g_autoptr(RcTokenSet) signed_in = device_sign_in (fixture, provider);
   g_autoptr(RcTokenSet) left = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -365,17 +369,22 @@ test_sign_out (Fixture       *fixture,
     return;
 
   g_assert_true (rc_account_store_add (accounts, account, &error));
+  session = rc_session_new (rc_account_get_key (account), provider, fixture->store);
   adopt (session, signed_in);
   g_assert_cmpuint (rc_sim_get_live_grants (fixture->sim), ==, 1);
 
   rc_session_sign_out_async (session, accounts, NULL, rc_test_on_async_done, &result);
   rc_test_wait_for_result (&result, NULL, TIMEOUT);
-  g_assert_true (rc_session_sign_out_finish (session, result, &error));
+  report = rc_session_sign_out_finish (session, result, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_true (report->had_sign_in);
+  g_assert_no_error (report->revoke_error);
+  g_assert_no_error (report->keyring_error);
 
   /* Revoked at the provider, gone from the keyring, gone from the list. */
   g_assert_cmpuint (rc_sim_get_live_grants (fixture->sim), ==, 0);
-  left = stored (fixture, "salesforce-1");
+  left = stored (fixture, rc_account_get_key (account));
   g_assert_null (left);
   g_assert_null (rc_account_store_lookup (accounts, "salesforce-1"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (accounts)), ==, 0);

@@ -214,7 +214,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->browser, rc_test_browser_free);
 
   /* Leave the shared keyring as it was found. */
-  rc_secret_store_delete_async (fixture->secrets, rc_account_get_id (fixture->account), NULL,
+  rc_secret_store_delete_async (fixture->secrets, rc_account_get_key (fixture->account), NULL,
                                 rc_test_on_async_done, &result);
   rc_test_wait_for_result (&result, NULL, TIMEOUT);
   rc_secret_store_delete_finish (fixture->secrets, result, &error);
@@ -320,7 +320,10 @@ load_tokens (Fixture *fixture)
   g_autoptr(GError) error = NULL;
   RcTokenSet *tokens;
 
-  rc_secret_store_load_async (fixture->secrets, rc_account_get_id (fixture->account), NULL,
+  g_autofree char *server = rc_account_dup_server (fixture->account);
+
+  rc_secret_store_load_async (fixture->secrets, rc_account_get_key (fixture->account),
+                              &(RcSecretBinding) { server, rc_account_get_client_id (fixture->account) }, NULL,
                               rc_test_on_async_done, &result);
   rc_test_wait_for_result (&result, NULL, TIMEOUT);
   tokens = rc_secret_store_load_finish (fixture->secrets, result, &error);

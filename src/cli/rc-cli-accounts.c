@@ -467,54 +467,15 @@ rc_cli_add (int    argc,
       return RC_CLI_EXIT_LOCAL;
     }
 
-  g_print (_("Added “%s”. Sign in with: reconnect sign-in %s"), rc_account_get_display_name (account), id);
-  g_print ("\n%s\n", id);
+  /* The store may have given it another id, if a second command took this
+   * one meanwhile. */
+  g_print (_("Added “%s”. Sign in with: reconnect sign-in %s"), rc_account_get_display_name (account),
+           rc_account_get_id (account));
+  g_print ("\n%s\n", rc_account_get_id (account));
   return RC_CLI_EXIT_OK;
 }
 
 /* ---------------------------------------------------------- sign-out -- */
-
-/* RFC 7009: the grant is revoked at the provider when it answers; here it
- * is forgotten whatever the answer.  The monitor's session has not read the
- * keyring in this process, so the tokens are read here first. */
-static void
-revoke_grant (RcMonitor *monitor,
-              RcAccount *account)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RcTokenSet) tokens = NULL;
-  RcProvider *provider = rc_monitor_get_provider (monitor, account, &error);
-
-  if (provider == NULL)
-    {
-      g_printerr (_("The sign-in could not be revoked at the provider: %s"), error->message);
-      g_printerr ("\n");
-      return;
-    }
-
-  rc_secret_store_load_async (rc_monitor_get_secrets (monitor), rc_account_get_id (account), NULL,
-                              rc_cli_on_done, &result);
-  rc_cli_wait (&result);
-  tokens = rc_secret_store_load_finish (rc_monitor_get_secrets (monitor), result, &error);
-  if (tokens == NULL)
-    return;   /* nothing to revoke; a keyring error shows at the forgetting */
-
-  g_clear_object (&result);
-  rc_provider_resolve_async (provider, NULL, rc_cli_on_done, &result);
-  rc_cli_wait (&result);
-  if (rc_provider_resolve_finish (provider, result, &error))
-    {
-      g_clear_object (&result);
-      rc_provider_revoke_async (provider, tokens, NULL, rc_cli_on_done, &result);
-      rc_cli_wait (&result);
-      if (rc_provider_revoke_finish (provider, result, &error))
-        return;
-    }
-  g_printerr (_("The provider did not confirm that the sign-in is revoked (%s). It is forgotten on this "
-                "computer all the same; revoke it at the provider if it must end there too."), error->message);
-  g_printerr ("\n");
-}
 
 /**
  * rc_cli_sign_out:
@@ -536,6 +497,7 @@ rc_cli_sign_out (int    argc,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(RcAccount) account = NULL;
+  g_autoptr(RcSignOutReport) report = NULL;
   g_autofree char *name = NULL;
   gboolean provisioned;
   int status;
@@ -569,15 +531,41 @@ rc_cli_sign_out (int    argc,
 
   secrets = rc_cli_secret_store_new ();
   monitor = rc_monitor_new (store, secrets);
-  revoke_grant (monitor, account);
-
   rc_monitor_sign_out_async (monitor, account, NULL, rc_cli_on_done, &result);
   rc_cli_wait (&result);
-  if (!rc_monitor_sign_out_finish (monitor, result, &error))
+  report = rc_monitor_sign_out_finish (monitor, result, &error);
+  if (report == NULL)
     {
       g_printerr (_("Could not sign out of “%s”: %s"), name, error->message);
       g_printerr ("\n");
       return rc_cli_exit_for_error (error, account);
+    }
+
+  /* Each step says what it achieved, and nothing it did not. */
+  if (report->keyring_error != NULL)
+    {
+      g_printerr (_("Signed out of “%s” here, but could not remove the saved sign-in: %s"), name,
+                  report->keyring_error->message);
+      g_printerr ("\n");
+      if (!report->had_sign_in)
+        g_printerr (_("The provider was not told to end the sign-in either. Reconnect does both, and removes "
+                      "the account, once the keyring is available again; “reconnect check” tries at once."));
+      else
+        g_printerr (_("Reconnect removes it, and the account, once the keyring is available again; "
+                      "“reconnect check” tries at once."));
+      g_printerr ("\n");
+      return RC_CLI_EXIT_LOCAL;
+    }
+  if (report->revoke_error != NULL)
+    {
+      g_autofree char *server = rc_account_dup_server (account);
+
+      g_printerr (_("Signed out here, but could not tell %s to revoke the sign-in: %s"),
+                  server ? server : name, report->revoke_error->message);
+      g_printerr ("\n");
+      g_printerr (_("It is forgotten on this computer. If it must end at the provider too, revoke it there "
+                    "(or ask your administrator)."));
+      g_printerr ("\n");
     }
 
   if (provisioned)
@@ -585,5 +573,5 @@ rc_cli_sign_out (int    argc,
   else
     g_print (_("Signed out of “%s” and removed it."), name);
   g_print ("\n");
-  return RC_CLI_EXIT_OK;
+  return report->revoke_error != NULL ? RC_CLI_EXIT_UNREACHABLE : RC_CLI_EXIT_OK;
 }

@@ -311,10 +311,14 @@ rc_cli_keyring_load (RcSecretStore **secrets,
   g_autoptr(GError) local_error = NULL;
   RcTokenSet *tokens;
 
-  if (*secrets == NULL)
+  g_autofree char *server = NULL;
+
+  if (*secrets == NULL || (server = rc_account_dup_server (account)) == NULL)
     return NULL;
 
-  rc_secret_store_load_async (*secrets, rc_account_get_id (account), NULL, rc_cli_on_done, &result);
+  rc_secret_store_load_async (*secrets, rc_account_get_key (account),
+                              &(RcSecretBinding) { server, rc_account_get_client_id (account) },
+                              NULL, rc_cli_on_done, &result);
   rc_cli_wait (&result);
   tokens = rc_secret_store_load_finish (*secrets, result, &local_error);
   if (local_error != NULL)
@@ -383,14 +387,21 @@ rc_cli_keyring_load_all (RcSecretStore **secrets,
 
   for (guint i = 1; i < accounts->len; i++)
     {
-      Load *load = g_new0 (Load, 1);
+      RcAccount *account = g_ptr_array_index (accounts, i);
+      g_autofree char *server = rc_account_dup_server (account);
+      Load *load;
 
+      if (server == NULL)
+        continue;   /* no provider, so nothing it could be sent to */
+      load = g_new0 (Load, 1);
       load->tokens = tokens;
       load->pending = &pending;
       load->index = i;
-      load->account_id = g_strdup (rc_account_get_id (g_ptr_array_index (accounts, i)));
+      load->account_id = g_strdup (rc_account_get_id (account));
       pending++;
-      rc_secret_store_load_async (*secrets, load->account_id, NULL, on_keyring_loaded, load);
+      rc_secret_store_load_async (*secrets, rc_account_get_key (account),
+                                  &(RcSecretBinding) { server, rc_account_get_client_id (account) },
+                                  NULL, on_keyring_loaded, load);
     }
   /* Each load has the store's time limit, so this cannot wait forever. */
   while (pending > 0)

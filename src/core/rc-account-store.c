@@ -19,10 +19,15 @@
 #include <glib/gstdio.h>
 
 #include "rc-account-store.h"
+#include "rc-file-lock.h"
 #include "rc-http.h"
 #include "rc-protocol-error.h"
 
 #define GROUP_PREFIX "account "
+
+/* A change to accounts.ini holds its lock only while it reads, merges and
+ * writes the file: milliseconds, unless the disk stalls. */
+#define LOCK_TIMEOUT_MS 10000
 
 struct _RcAccountStore
 {
@@ -150,6 +155,14 @@ account_from_group (GKeyFile   *file,
   rc_account_set_display_name (account, name);
   rc_account_set_user (account, user);
   rc_account_set_provisioned (account, provisioned);
+  {
+    g_autofree char *key = g_key_file_get_string (file, group, "key", NULL);
+
+    /* Only a user's accounts have keys of their own (see rc_account_get_key()). */
+    if (key != NULL && *key != '\0' && !provisioned)
+      rc_account_set_key (account, key);
+    rc_account_set_forget_pending (account, g_key_file_get_boolean (file, group, "forget-pending", NULL));
+  }
   return account;
 }
 
@@ -434,24 +447,10 @@ write_atomically (const char  *path,
                                    0600, error);
 }
 
-/**
- * rc_account_store_save:
- * @self: a #RcAccountStore
- * @error: return location for a #GError
- *
- * Writes the user's accounts (not the administrator's).
- *
- * Returns: %TRUE on success
- */
-gboolean
-rc_account_store_save (RcAccountStore  *self,
-                       GError         **error)
+static GKeyFile *
+keyfile_from_accounts (RcAccountStore *self)
 {
-  g_autoptr(GKeyFile) file = g_key_file_new ();
-  g_autofree char *data = NULL;
-  g_autofree char *path = accounts_path (self);
-
-  g_return_val_if_fail (RC_IS_ACCOUNT_STORE (self), FALSE);
+  GKeyFile *file = g_key_file_new ();
 
   g_key_file_set_integer (file, "reconnect", "format", RC_ACCOUNT_STORE_FORMAT);
   for (guint i = 0; i < self->accounts->len; i++)
@@ -474,14 +473,138 @@ rc_account_store_save (RcAccountStore  *self,
       if (g_strcmp0 (rc_account_get_display_name (account), rc_account_get_endpoint (account)) != 0 &&
           g_strcmp0 (rc_account_get_display_name (account), rc_account_get_user (account)) != 0)
         g_key_file_set_string (file, group, "name", rc_account_get_display_name (account));
+      if (rc_account_has_own_key (account))
+        g_key_file_set_string (file, group, "key", rc_account_get_key (account));
+      if (rc_account_get_forget_pending (account))
+        g_key_file_set_boolean (file, group, "forget-pending", TRUE);
+    }
+  return file;
+}
+
+static gboolean
+has_account_group (GKeyFile   *file,
+                   const char *id)
+{
+  g_autofree char *group = g_strconcat (GROUP_PREFIX, id, NULL);
+
+  return g_key_file_has_group (file, group);
+}
+
+static guint
+index_of (RcAccountStore *self,
+          RcAccount      *account)
+{
+  guint index = G_MAXUINT;
+
+  g_ptr_array_find (self->accounts, account, &index);
+  return index;
+}
+
+/* What other processes did since this one last read or wrote the file
+ * (@base) comes into memory: the accounts they added, the removal of those
+ * they removed.  This process's own changes are in memory already. */
+static void
+merge_others (RcAccountStore *self,
+              GKeyFile       *base,
+              GKeyFile       *theirs)
+{
+  g_auto(GStrv) groups = g_key_file_get_groups (theirs, NULL);
+
+  for (guint i = self->accounts->len; i > 0; i--)
+    {
+      RcAccount *account = g_ptr_array_index (self->accounts, i - 1);
+      const char *id = rc_account_get_id (account);
+
+      if (!rc_account_get_provisioned (account) && has_account_group (base, id) && !has_account_group (theirs, id))
+        {
+          g_debug ("Account %s was removed by another process", id);
+          g_ptr_array_remove_index (self->accounts, i - 1);
+          g_list_model_items_changed (G_LIST_MODEL (self), i - 1, 1, 0);
+        }
     }
 
-  data = g_key_file_to_data (file, NULL, NULL);
-  if (!write_atomically (path, data, TRUE, error))
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      const char *id = groups[i] + strlen (GROUP_PREFIX);
+      RcAccount *account;
+
+      if (!g_str_has_prefix (groups[i], GROUP_PREFIX) || g_key_file_has_group (base, groups[i]) ||
+          rc_account_store_lookup (self, id) != NULL)
+        continue;
+      account = account_from_group (theirs, groups[i], FALSE);
+      if (account == NULL)
+        continue;
+      g_debug ("Account %s was added by another process", id);
+      g_ptr_array_add (self->accounts, account);
+      g_list_model_items_changed (G_LIST_MODEL (self), self->accounts->len - 1, 0, 1);
+    }
+}
+
+typedef gboolean (*ChangeFunc) (RcAccountStore  *self,
+                                gpointer         data,
+                                GError         **error);
+
+/* Every change to accounts.ini: lock it, read what is there now, merge it
+ * with this process's accounts, make @change, write.  Ten processes adding
+ * an account at once so keep all ten. */
+static gboolean
+change_locked (RcAccountStore  *self,
+               ChangeFunc       change,
+               gpointer         data,
+               GError         **error)
+{
+  g_autofree char *path = accounts_path (self);
+  g_autofree char *lock_path = g_build_filename (self->config_dir, "accounts.lock", NULL);
+  g_autoptr(RcFileLock) lock = NULL;
+  g_autoptr(GKeyFile) base = g_key_file_new ();
+  g_autoptr(GKeyFile) theirs = g_key_file_new ();
+  g_autoptr(GKeyFile) file = NULL;
+  g_autofree char *on_disk = NULL;
+  g_autofree char *data_out = NULL;
+
+  lock = rc_file_lock_acquire (lock_path, LOCK_TIMEOUT_MS, NULL, error);
+  if (lock == NULL)
+    return FALSE;
+
+  on_disk = read_seen (path);
+  if (g_strcmp0 (on_disk, self->accounts_seen) != 0)
+    {
+      if (self->accounts_seen != NULL)
+        g_key_file_load_from_data (base, self->accounts_seen, -1, G_KEY_FILE_NONE, NULL);
+      if (on_disk != NULL)
+        g_key_file_load_from_data (theirs, on_disk, -1, G_KEY_FILE_NONE, NULL);
+      merge_others (self, base, theirs);
+    }
+
+  if (change != NULL && !change (self, data, error))
+    return FALSE;
+
+  file = keyfile_from_accounts (self);
+  data_out = g_key_file_to_data (file, NULL, NULL);
+  if (!write_atomically (path, data_out, TRUE, error))
     return FALSE;
   g_free (self->accounts_seen);
-  self->accounts_seen = g_steal_pointer (&data);
+  self->accounts_seen = g_steal_pointer (&data_out);
   return TRUE;
+}
+
+/**
+ * rc_account_store_save:
+ * @self: a #RcAccountStore
+ * @error: return location for a #GError
+ *
+ * Writes the user's accounts (not the administrator's), merged with what
+ * other processes wrote meanwhile.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+rc_account_store_save (RcAccountStore  *self,
+                       GError         **error)
+{
+  g_return_val_if_fail (RC_IS_ACCOUNT_STORE (self), FALSE);
+
+  return change_locked (self, NULL, NULL, error);
 }
 
 /**
@@ -547,13 +670,36 @@ rc_account_store_lookup (RcAccountStore *self,
   return NULL;
 }
 
+static gboolean
+add_change (RcAccountStore  *self,
+            gpointer         data,
+            GError         **error)
+{
+  RcAccount *account = data;
+
+  /* Another process took the id meanwhile: the next free one, then. */
+  if (rc_account_store_lookup (self, rc_account_get_id (account)) != NULL)
+    {
+      g_autofree char *id = rc_account_store_new_id (self, rc_account_get_provider (account));
+
+      g_debug ("Account id %s was taken meanwhile; using %s", rc_account_get_id (account), id);
+      rc_account_set_id (account, id);
+    }
+
+  g_ptr_array_add (self->accounts, g_object_ref (account));
+  return TRUE;
+}
+
 /**
  * rc_account_store_add:
  * @self: a #RcAccountStore
  * @account: a new account
  * @error: return location for a #GError
  *
- * Checks @account, adds it and saves.
+ * Checks @account, gives it a keyring key of its own, adds it and saves.
+ * If another process added an account with the same id since this store
+ * last read the file, @account gets the next free id: read it back with
+ * rc_account_get_id().
  *
  * Returns: %TRUE if it was added and saved
  */
@@ -575,13 +721,37 @@ rc_account_store_add (RcAccountStore  *self,
       return FALSE;
     }
 
-  g_ptr_array_add (self->accounts, g_object_ref (account));
-  if (!rc_account_store_save (self, error))
+  /* Random, so that no later account ever finds this one's secret, even
+   * if it gets the same id once this one is gone. */
+  if (!rc_account_has_own_key (account))
     {
-      g_ptr_array_remove_index (self->accounts, self->accounts->len - 1);
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      rc_account_set_key (account, uuid);
+    }
+
+  if (!change_locked (self, add_change, account, error))
+    {
+      g_ptr_array_remove (self->accounts, account);
       return FALSE;
     }
-  g_list_model_items_changed (G_LIST_MODEL (self), self->accounts->len - 1, 0, 1);
+  g_list_model_items_changed (G_LIST_MODEL (self), index_of (self, account), 0, 1);
+  return TRUE;
+}
+
+static gboolean
+remove_change (RcAccountStore  *self,
+               gpointer         data,
+               GError         **error)
+{
+  RcAccount *account = data;
+  guint index = index_of (self, account);
+
+  if (index != G_MAXUINT)
+    {
+      g_ptr_array_remove_index (self->accounts, index);
+      g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
+    }
   return TRUE;
 }
 
@@ -601,36 +771,40 @@ rc_account_store_remove (RcAccountStore  *self,
                          const char      *id,
                          GError         **error)
 {
+  g_autoptr(RcAccount) account = NULL;
+  RcAccount *found;
+  guint index;
+
   g_return_val_if_fail (RC_IS_ACCOUNT_STORE (self), FALSE);
 
-  for (guint i = 0; i < self->accounts->len; i++)
+  found = rc_account_store_lookup (self, id);
+  if (found == NULL)
     {
-      RcAccount *account = g_ptr_array_index (self->accounts, i);
-      g_autoptr(RcAccount) removed = NULL;
-
-      if (g_strcmp0 (rc_account_get_id (account), id) != 0)
-        continue;
-
-      if (rc_account_get_provisioned (account))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                       _("Your administrator set up “%s”; only they can remove it"),
-                       rc_account_get_display_name (account));
-          return FALSE;
-        }
-
-      removed = g_ptr_array_steal_index (self->accounts, i);
-      if (!rc_account_store_save (self, error))
-        {
-          g_ptr_array_insert (self->accounts, i, g_steal_pointer (&removed));
-          return FALSE;
-        }
-      g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
-      return TRUE;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no account “%s”"), id);
+      return FALSE;
+    }
+  if (rc_account_get_provisioned (found))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("Your administrator set up “%s”; only they can remove it"),
+                   rc_account_get_display_name (found));
+      return FALSE;
     }
 
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no account “%s”"), id);
-  return FALSE;
+  account = g_object_ref (found);
+  index = index_of (self, account);
+  if (!change_locked (self, remove_change, account, error))
+    {
+      /* Not written: put it back where it was, if the merge let it go. */
+      if (index_of (self, account) == G_MAXUINT)
+        {
+          index = MIN (index, self->accounts->len);
+          g_ptr_array_insert (self->accounts, index, g_object_ref (account));
+          g_list_model_items_changed (G_LIST_MODEL (self), index, 0, 1);
+        }
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**

@@ -25,6 +25,7 @@ struct _RcAccount
   GObject            parent_instance;
 
   char              *id;
+  char              *key;             /* the keyring item's, never reused */
   char              *provider;
   char              *endpoint;        /* login URL, tenant or issuer */
   char              *client_id;
@@ -35,6 +36,7 @@ struct _RcAccount
   char              *user;
   char              *cause;
   gboolean           provisioned;
+  gboolean           forget_pending;  /* signed out, but the keyring still holds the item */
   RcConnectionState  state;
   gint64             checked_at;
   gint64             last_ok;
@@ -59,6 +61,7 @@ enum {
   PROP_USER,
   PROP_CAUSE,
   PROP_PROVISIONED,
+  PROP_FORGET_PENDING,
   PROP_STATE,
   PROP_CHECKED_AT,
   PROP_LAST_OK,
@@ -135,6 +138,7 @@ rc_account_finalize (GObject *object)
   RcAccount *self = RC_ACCOUNT (object);
 
   g_free (self->id);
+  g_free (self->key);
   g_free (self->provider);
   g_free (self->endpoint);
   g_free (self->client_id);
@@ -160,6 +164,7 @@ rc_account_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_ID: g_value_set_string (value, self->id); break;
+    case PROP_FORGET_PENDING: g_value_set_boolean (value, self->forget_pending); break;
     case PROP_PROVIDER: g_value_set_string (value, self->provider); break;
     case PROP_ENDPOINT: g_value_set_string (value, self->endpoint); break;
     case PROP_CLIENT_ID: g_value_set_string (value, self->client_id); break;
@@ -200,6 +205,7 @@ rc_account_class_init (RcAccountClass *klass)
   properties[PROP_USER] = g_param_spec_string ("user", NULL, NULL, NULL, flags);
   properties[PROP_CAUSE] = g_param_spec_string ("cause", NULL, NULL, NULL, flags);
   properties[PROP_PROVISIONED] = g_param_spec_boolean ("provisioned", NULL, NULL, FALSE, flags);
+  properties[PROP_FORGET_PENDING] = g_param_spec_boolean ("forget-pending", NULL, NULL, FALSE, flags);
   properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, RC_CONNECTION_SIGNED_OUT,
                                              RC_CONNECTION_NEEDS_ADMIN, RC_CONNECTION_SIGNED_OUT, flags);
   properties[PROP_CHECKED_AT] = g_param_spec_int64 ("checked-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
@@ -511,6 +517,113 @@ rc_account_set_provisioned (RcAccount *self,
     return;
   self->provisioned = provisioned;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROVISIONED]);
+}
+
+/**
+ * rc_account_dup_server:
+ * @self: a #RcAccount
+ *
+ * The server the account's tokens are bound to (see #RcSecretBinding):
+ * its provider's issuer, without a trailing slash, as RcSession uses it.
+ *
+ * Returns: (transfer full) (nullable): the server, or %NULL if no provider
+ *   can be made from the account's settings
+ */
+char *
+rc_account_dup_server (RcAccount *self)
+{
+  g_autoptr(RcProvider) provider = NULL;
+
+  g_return_val_if_fail (RC_IS_ACCOUNT (self), NULL);
+
+  provider = rc_account_create_provider (self, NULL);
+  return provider ? rc_http_dup_without_slash (rc_provider_get_issuer (provider)) : NULL;
+}
+
+/**
+ * rc_account_get_forget_pending:
+ *
+ * Returns: whether the account was signed out but its keyring item could
+ *   not be removed yet (the keyring was locked or gone); it stays listed
+ *   until the item is really gone
+ */
+gboolean
+rc_account_get_forget_pending (RcAccount *self)
+{
+  g_return_val_if_fail (RC_IS_ACCOUNT (self), FALSE);
+  return self->forget_pending;
+}
+
+void
+rc_account_set_forget_pending (RcAccount *self,
+                               gboolean   forget_pending)
+{
+  g_return_if_fail (RC_IS_ACCOUNT (self));
+
+  forget_pending = !!forget_pending;
+  if (self->forget_pending == forget_pending)
+    return;
+  self->forget_pending = forget_pending;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORGET_PENDING]);
+}
+
+/**
+ * rc_account_get_key:
+ *
+ * The key of the account's keyring item.  A user's account gets a random
+ * one when it is first stored, so a later account that happens to get the
+ * same id never finds an earlier one's secret; an account from before keys
+ * existed, or an administrator's, uses its id.
+ *
+ * Returns: (transfer none): the key
+ */
+const char *
+rc_account_get_key (RcAccount *self)
+{
+  g_return_val_if_fail (RC_IS_ACCOUNT (self), NULL);
+  return self->key != NULL ? self->key : self->id;
+}
+
+gboolean
+rc_account_has_own_key (RcAccount *self)
+{
+  g_return_val_if_fail (RC_IS_ACCOUNT (self), FALSE);
+  return self->key != NULL;
+}
+
+/**
+ * rc_account_set_key:
+ * @self: a #RcAccount
+ * @key: (nullable): the keyring key, or %NULL for the id
+ *
+ * For RcAccountStore, before the account has ever been signed in.
+ */
+void
+rc_account_set_key (RcAccount  *self,
+                    const char *key)
+{
+  g_return_if_fail (RC_IS_ACCOUNT (self));
+
+  g_free (self->key);
+  self->key = g_strdup (key);
+}
+
+/**
+ * rc_account_set_id:
+ * @self: a #RcAccount
+ * @id: a new id
+ *
+ * For RcAccountStore only, when another process took @self's id while it
+ * was being added; nothing else may rename an account.
+ */
+void
+rc_account_set_id (RcAccount  *self,
+                   const char *id)
+{
+  g_return_if_fail (RC_IS_ACCOUNT (self));
+  g_return_if_fail (id != NULL);
+
+  set_string (self, &self->id, id, PROP_ID);
 }
 
 RcConnectionState

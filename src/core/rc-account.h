@@ -66,6 +66,16 @@ void               rc_account_set_user           (RcAccount         *self,
 gboolean           rc_account_get_provisioned    (RcAccount         *self);
 void               rc_account_set_provisioned    (RcAccount         *self,
                                                   gboolean           provisioned);
+gboolean           rc_account_get_forget_pending (RcAccount         *self);
+void               rc_account_set_forget_pending (RcAccount         *self,
+                                                  gboolean           forget_pending);
+const char        *rc_account_get_key            (RcAccount         *self);
+char              *rc_account_dup_server         (RcAccount         *self);
+gboolean           rc_account_has_own_key        (RcAccount         *self);
+void               rc_account_set_key            (RcAccount         *self,
+                                                  const char        *key);
+void               rc_account_set_id             (RcAccount         *self,
+                                                  const char        *id);
 RcConnectionState  rc_account_get_state          (RcAccount         *self);
 void               rc_account_set_state          (RcAccount         *self,
                                                   RcConnectionState  state);

@@ -13,10 +13,12 @@
  * rc_credentials_schema_get:
  *
  * The libsecret schema of the keyring item that holds one account's token
- * bundle.  Items are found by `account-id`; `generation` changes when the
- * stored format does, so an older item is never read as a newer one.  Both
- * attributes are stored unencrypted by the Secret Service, so neither may ever
- * carry anything secret.
+ * bundle.  Items are found by `account-id`, which holds the account's
+ * keyring key (random for a user's account, never reused); `generation`
+ * changes when the stored format does, so an older item is never read as a
+ * newer one; `server` (the issuer) and `client-id` say where the tokens came
+ * from, and so the only place they may be sent.  Attributes are stored
+ * unencrypted by the Secret Service, so none may ever carry anything secret.
  *
  * Returns: (transfer none): the schema
  */
@@ -29,6 +31,8 @@ rc_credentials_schema_get (void)
     .attributes = {
       { "account-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "generation", SECRET_SCHEMA_ATTRIBUTE_INTEGER },
+      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     },
   };

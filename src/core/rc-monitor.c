@@ -146,7 +146,7 @@ entry_get_session (Entry   *entry,
 
       if (provider == NULL)
         return NULL;
-      entry->session = rc_session_new (rc_account_get_id (entry->account), provider,
+      entry->session = rc_session_new (rc_account_get_key (entry->account), provider,
                                        entry->monitor->secrets);
     }
   return entry->session;
@@ -420,10 +420,67 @@ on_resolved (GObject      *source,
   get_token (g_steal_pointer (&check));
 }
 
+/* A signed-out account whose keyring item could not be removed: each
+ * check tries the sign-out again (the provider is told now if it could not
+ * be before), until the item is gone and the account with it. */
+typedef struct
+{
+  RcMonitor *monitor;
+  RcAccount *account;
+} Forget;
+
+static void
+on_forget_retried (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Forget *forget = user_data;
+  g_autoptr(RcSignOutReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  Entry *entry;
+
+  report = rc_session_sign_out_finish (RC_SESSION (source), result, &error);
+  if (report == NULL)
+    g_debug ("Account %s: the sign-out could not be finished: %s", rc_account_get_id (forget->account),
+             error->message);
+  else if (report->keyring_error != NULL)
+    g_debug ("Account %s: its keyring item is still there: %s", rc_account_get_id (forget->account),
+             report->keyring_error->message);
+
+  rc_account_set_checked_at (forget->account, now_seconds ());
+  entry = g_hash_table_lookup (forget->monitor->entries, rc_account_get_id (forget->account));
+  if (entry != NULL && entry->account == forget->account)
+    {
+      /* Still listed: try again later, on the regular interval. */
+      finish_check (entry);
+      schedule (entry, regular_delay (entry));
+    }
+  else
+    save_state (forget->monitor);
+
+  g_object_unref (forget->account);
+  g_object_unref (forget->monitor);
+  g_free (forget);
+}
+
+static void
+retry_forget (Entry     *entry,
+              RcSession *session)
+{
+  Forget *forget = g_new0 (Forget, 1);
+
+  forget->monitor = g_object_ref (entry->monitor);
+  forget->account = g_object_ref (entry->account);
+  entry->check = g_cancellable_new ();
+  g_signal_emit (entry->monitor, signals[CHECK_STARTED], 0, entry->account);
+  rc_session_sign_out_async (session, entry->monitor->accounts, entry->check, on_forget_retried, forget);
+}
+
 static void
 check_entry (Entry *entry)
 {
   g_autoptr(GError) error = NULL;
+  RcSession *session;
   Check *check;
 
   if (entry->check != NULL)
@@ -432,7 +489,13 @@ check_entry (Entry *entry)
   g_clear_handle_id (&entry->timer_id, g_source_remove);
   entry->next_check = 0;
 
-  if (entry_get_session (entry, &error) == NULL)
+  session = entry_get_session (entry, &error);
+  if (session != NULL && rc_account_get_forget_pending (entry->account))
+    {
+      retry_forget (entry, session);
+      return;
+    }
+  if (session == NULL)
     {
       /* Settings no provider can be made from (a provisioned file with a
        * bad URL, say) are the admin's to mend; it ends like any check. */
@@ -1070,21 +1133,24 @@ on_signed_out (GObject      *source,
   RcAccount *account = g_task_get_task_data (task);
   RcMonitor *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
+  RcSignOutReport *report;
 
-  if (!rc_session_sign_out_finish (RC_SESSION (source), result, &error))
+  report = rc_session_sign_out_finish (RC_SESSION (source), result, &error);
+  if (report == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  /* An administrator's account stays in the list, signed out. */
+  /* Signed out here in every case; an account that stays in the list (an
+   * administrator's, or one whose keyring item is still there) says so. */
   rc_account_set_signed_in_at (account, 0);
   rc_account_set_last_refresh (account, 0);
   rc_account_set_first_failure (account, 0);
   rc_account_set_cause (account, NULL);
   rc_account_set_state (account, RC_CONNECTION_SIGNED_OUT);
   save_state (self);
-  g_task_return_boolean (task, TRUE);
+  g_task_return_pointer (task, report, (GDestroyNotify) rc_sign_out_report_free);
 }
 
 /**
@@ -1135,12 +1201,18 @@ rc_monitor_sign_out_async (RcMonitor           *self,
   rc_session_sign_out_async (session, self->accounts, cancellable, on_signed_out, g_steal_pointer (&task));
 }
 
-gboolean
+/**
+ * rc_monitor_sign_out_finish:
+ *
+ * Returns: (transfer full) (nullable): what the sign-out achieved (see
+ *   #RcSignOutReport), or %NULL with @error set
+ */
+RcSignOutReport *
 rc_monitor_sign_out_finish (RcMonitor     *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -60,7 +60,7 @@ void            rc_monitor_sign_out_async   (RcMonitor            *self,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);
-gboolean        rc_monitor_sign_out_finish  (RcMonitor            *self,
+RcSignOutReport *rc_monitor_sign_out_finish (RcMonitor            *self,
                                              GAsyncResult         *result,
                                              GError              **error);
 

@@ -26,9 +26,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <libsecret/secret.h>
 
 #include "rc-credentials-schema.h"
+#include "rc-json.h"
 #include "rc-secret-store-private.h"
 
 typedef struct _Opening Opening;
@@ -74,7 +76,9 @@ typedef struct
   gulong        caller_id;
   guint         timeout_id;
   gboolean      timed_out;
-  char         *account_id;
+  char         *key;
+  char         *server;
+  char         *client_id;
   int           generation;
   char         *secret;
   GList        *items;
@@ -88,9 +92,10 @@ call_free (Call *call)
   g_clear_object (&call->caller);
   g_clear_handle_id (&call->timeout_id, g_source_remove);
   g_clear_object (&call->cancellable);
-  g_free (call->account_id);
-  if (call->secret != NULL)
-    secret_password_free (call->secret);
+  g_free (call->key);
+  g_free (call->server);
+  g_free (call->client_id);
+  rc_secret_free (call->secret);
   g_list_free_full (call->items, g_object_unref);
   g_free (call);
 }
@@ -120,9 +125,10 @@ on_call_timeout (gpointer user_data)
 }
 
 static GTask *
-call_new (RcSecretStore       *self,
-          const char          *account_id,
-          GCancellable        *cancellable,
+call_new (RcSecretStore         *self,
+          const char            *key,
+          const RcSecretBinding *binding,
+          GCancellable          *cancellable,
           gpointer             source_tag,
           GAsyncReadyCallback  callback,
           gpointer             user_data)
@@ -132,7 +138,12 @@ call_new (RcSecretStore       *self,
 
   g_task_set_source_tag (task, source_tag);
   call->task = task;
-  call->account_id = g_strdup (account_id);
+  call->key = g_strdup (key);
+  if (binding != NULL)
+    {
+      call->server = g_strdup (binding->server);
+      call->client_id = g_strdup (binding->client_id);
+    }
   call->generation = self->generation;
   call->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
@@ -328,6 +339,74 @@ call_start (RcSecretStore *self,
 
 /* -------------------------------------------------------------- calls -- */
 
+/* The item's text: the binding beside the tokens, so that the check before
+ * use does not rest on the attributes alone (anyone on the bus may set
+ * those). */
+static char *
+wrap_secret (const char *server,
+             const char *client_id,
+             RcTokenSet *tokens)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+  char *inner = rc_token_set_to_json (tokens);
+  gboolean parsed = json_parser_load_from_data (parser, inner, -1, NULL);
+
+  rc_secret_free (inner);
+  g_assert (parsed);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "server");
+  json_builder_add_string_value (builder, server);
+  json_builder_set_member_name (builder, "client_id");
+  json_builder_add_string_value (builder, client_id);
+  json_builder_set_member_name (builder, "tokens");
+  json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* The tokens in @text if it is bound to the call's server and client;
+ * %NULL, with @bound FALSE, if it belongs elsewhere. */
+static RcTokenSet *
+unwrap_secret (Call        *call,
+               const char  *text,
+               gboolean    *bound,
+               GError     **error)
+{
+  g_autoptr(JsonNode) root = rc_json_parse (text, strlen (text), error);
+  JsonObject *object = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonNode *tokens = object ? json_object_get_member (object, "tokens") : NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(RcTokenSet) result = NULL;
+  char *inner;
+
+  *bound = TRUE;
+  if (object == NULL || tokens == NULL || !JSON_NODE_HOLDS_OBJECT (tokens))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not a bound token bundle");
+      return NULL;
+    }
+  if (g_strcmp0 (rc_json_get_string (object, "server"), call->server) != 0 ||
+      g_strcmp0 (rc_json_get_string (object, "client_id"), call->client_id) != 0)
+    {
+      *bound = FALSE;
+      return NULL;
+    }
+
+  generator = json_generator_new ();
+  json_generator_set_root (generator, tokens);
+  inner = json_generator_to_data (generator, NULL);
+  result = rc_token_set_new_from_json (inner, error);
+  rc_secret_free (inner);
+  return g_steal_pointer (&result);
+}
+
 static void
 on_stored (GObject      *source,
            GAsyncResult *result,
@@ -344,7 +423,7 @@ on_stored (GObject      *source,
   call_settle (call);
   if (stored)
     {
-      g_signal_emit (self, signals[SAVED], 0, call->account_id);
+      g_signal_emit (self, signals[SAVED], 0, call->key);
       g_task_return_boolean (task, TRUE);
     }
   else
@@ -356,42 +435,50 @@ start_store (RcSecretStore *self,
              GTask         *task)
 {
   Call *call = g_task_get_task_data (task);
+  g_autoptr(GUri) uri = g_uri_parse (call->server, G_URI_FLAGS_NONE, NULL);
   g_autofree char *label = NULL;
 
-  /* Translators: the name of the keyring item, as the keyring manager shows it. */
-  label = g_strdup_printf (_("Reconnect sign-in for account %s"), call->account_id);
+  /* Translators: the name of the keyring item, as the keyring manager
+   * shows it; %s is the server, such as login.salesforce.com. */
+  label = g_strdup_printf (_("Reconnect sign-in at %s"),
+                           uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : call->server);
   secret_password_store (rc_credentials_schema_get (), SECRET_COLLECTION_DEFAULT, label, call->secret,
                          call->cancellable, on_stored, task,
-                         "account-id", call->account_id, "generation", call->generation, NULL);
+                         "account-id", call->key, "generation", call->generation,
+                         "server", call->server, "client-id", call->client_id, NULL);
 }
 
 /**
  * rc_secret_store_save_async:
  * @self: a #RcSecretStore
- * @account_id: the account
+ * @key: the account's keyring key (rc_account_get_key())
+ * @binding: the server and client the tokens came from
  * @tokens: its tokens
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when the keyring has the tokens, or failed
  * @user_data: data for @callback
  *
- * Stores @tokens as the account's one keyring item, replacing the old.
+ * Stores @tokens as the account's keyring item for @binding, replacing
+ * the old one.
  */
 void
-rc_secret_store_save_async (RcSecretStore       *self,
-                            const char          *account_id,
-                            RcTokenSet          *tokens,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+rc_secret_store_save_async (RcSecretStore         *self,
+                            const char            *key,
+                            const RcSecretBinding *binding,
+                            RcTokenSet            *tokens,
+                            GCancellable          *cancellable,
+                            GAsyncReadyCallback    callback,
+                            gpointer               user_data)
 {
   GTask *task;
   Call *call;
 
   g_return_if_fail (RC_IS_SECRET_STORE (self));
-  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (binding != NULL && binding->server != NULL && binding->client_id != NULL);
   g_return_if_fail (tokens != NULL);
 
-  task = call_new (self, account_id, cancellable, rc_secret_store_save_async, callback, user_data);
+  task = call_new (self, key, binding, cancellable, rc_secret_store_save_async, callback, user_data);
   call = g_task_get_task_data (task);
 
   if (self->failing_saves > 0)
@@ -403,7 +490,7 @@ rc_secret_store_save_async (RcSecretStore       *self,
       return;
     }
 
-  call->secret = rc_token_set_to_json (tokens);
+  call->secret = wrap_secret (call->server, call->client_id, tokens);
   call->start = start_store;
   call_start (self, task);
 }
@@ -428,7 +515,8 @@ on_retrieved (GObject      *source,
   g_autoptr(SecretValue) value = NULL;
   g_autoptr(GError) parse_error = NULL;
   GError *error = NULL;
-  RcTokenSet *tokens;
+  RcTokenSet *tokens = NULL;
+  gboolean bound = TRUE;
 
   value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
   if (call_is_answered (call, error))
@@ -440,10 +528,20 @@ on_retrieved (GObject      *source,
       return;
     }
 
-  tokens = value ? rc_token_set_new_from_json (secret_value_get_text (value), &parse_error) : NULL;
+  if (value != NULL && secret_value_get_text (value) != NULL)
+    tokens = unwrap_secret (call, secret_value_get_text (value), &bound, &parse_error);
+  if (!bound)
+    {
+      /* Its attributes say one server, its text another: it is not used,
+       * and not deleted either (it may be someone's working sign-in). */
+      g_message ("Account %s: the saved sign-in belongs to another server or client; it is not used",
+                 call->key);
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
   if (tokens == NULL)
     {
-      g_debug ("Keyring item of account %s unreadable: %s", call->account_id,
+      g_debug ("Keyring item of account %s unreadable: %s", call->key,
                parse_error ? parse_error->message : "no text");
       g_task_return_new_error (task, RC_SECRET_ERROR, RC_SECRET_ERROR_CORRUPT,
                                _("The saved sign-in could not be read back. Sign in again to replace it."));
@@ -475,7 +573,34 @@ on_default_collection (GObject      *source,
       return;
     }
   g_clear_error (&error);
-  g_task_return_pointer (task, NULL, NULL);
+  /* A load found nothing; a delete had nothing left to remove. */
+  if (g_task_get_source_tag (task) == rc_secret_store_delete_async)
+    g_task_return_boolean (task, FALSE);
+  else
+    g_task_return_pointer (task, NULL, NULL);
+}
+
+/* Nothing found, or nothing unlocked: a keyring that stays locked must not
+ * pass for an account with no sign-in, nor for one whose item is gone. */
+static void
+check_locked (GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  secret_collection_for_alias (NULL, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, call->cancellable,
+                               on_default_collection, task);
+}
+
+/* Whether @item was stored for the call's server and client. */
+static gboolean
+item_is_bound (Call              *call,
+               SecretRetrievable *item)
+{
+  g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (item);
+
+  return attributes != NULL &&
+         g_strcmp0 (g_hash_table_lookup (attributes, "server"), call->server) == 0 &&
+         g_strcmp0 (g_hash_table_lookup (attributes, "client-id"), call->client_id) == 0;
 }
 
 static void
@@ -498,14 +623,29 @@ on_searched (GObject      *source,
     }
   if (call->items == NULL)
     {
-      /* Nothing found, or nothing unlocked: a keyring that stays locked
-       * must not pass for an account with no sign-in. */
-      secret_collection_for_alias (NULL, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, call->cancellable,
-                                   on_default_collection, g_steal_pointer (&task));
+      check_locked (g_steal_pointer (&task));
       return;
     }
 
-  secret_retrievable_retrieve_secret (call->items->data, call->cancellable, on_retrieved, g_steal_pointer (&task));
+  for (GList *l = call->items; l != NULL; l = l->next)
+    if (item_is_bound (call, l->data))
+      {
+        secret_retrievable_retrieve_secret (l->data, call->cancellable, on_retrieved, g_steal_pointer (&task));
+        return;
+      }
+
+  /* Under this key, but from another server or client: never sent there.
+   * Logged with the key and the servers, never the tokens. */
+  call_settle (call);
+  {
+    g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (call->items->data);
+
+    g_message ("Account %s: the saved sign-in belongs to %s (client %s), not to %s (client %s); it is not used",
+               call->key, attributes ? (const char *) g_hash_table_lookup (attributes, "server") : "?",
+               attributes ? (const char *) g_hash_table_lookup (attributes, "client-id") : "?",
+               call->server, call->client_id);
+  }
+  g_task_return_pointer (task, NULL, NULL);
 }
 
 static void
@@ -514,35 +654,40 @@ start_search (RcSecretStore *self,
 {
   Call *call = g_task_get_task_data (task);
 
-  secret_password_search (rc_credentials_schema_get (), SECRET_SEARCH_UNLOCK, call->cancellable, on_searched, task,
-                          "account-id", call->account_id, "generation", call->generation, NULL);
+  secret_password_search (rc_credentials_schema_get (), SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
+                          call->cancellable, on_searched, task,
+                          "account-id", call->key, "generation", call->generation, NULL);
 }
 
 /**
  * rc_secret_store_load_async:
  * @self: a #RcSecretStore
- * @account_id: the account
+ * @key: the account's keyring key (rc_account_get_key())
+ * @binding: the server and client the caller will send the tokens to
  * @cancellable: (nullable): a #GCancellable
  * @callback: called with the tokens, %NULL if there are none, or an error
  * @user_data: data for @callback
  *
  * Reads the account's tokens, unlocking the keyring if it must (which may
- * prompt the user).
+ * prompt the user).  Tokens stored for another server or client are never
+ * handed out: the account reads as not signed in, and the item stays.
  */
 void
-rc_secret_store_load_async (RcSecretStore       *self,
-                            const char          *account_id,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+rc_secret_store_load_async (RcSecretStore         *self,
+                            const char            *key,
+                            const RcSecretBinding *binding,
+                            GCancellable          *cancellable,
+                            GAsyncReadyCallback    callback,
+                            gpointer               user_data)
 {
   GTask *task;
   Call *call;
 
   g_return_if_fail (RC_IS_SECRET_STORE (self));
-  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (binding != NULL && binding->server != NULL && binding->client_id != NULL);
 
-  task = call_new (self, account_id, cancellable, rc_secret_store_load_async, callback, user_data);
+  task = call_new (self, key, binding, cancellable, rc_secret_store_load_async, callback, user_data);
   call = g_task_get_task_data (task);
   call->start = start_search;
   call_start (self, task);
@@ -552,7 +697,7 @@ rc_secret_store_load_async (RcSecretStore       *self,
  * rc_secret_store_load_finish:
  *
  * Returns: (transfer full) (nullable): the tokens; %NULL without an error
- *   when the keyring holds none for the account
+ *   when the keyring holds none for the account and its server
  */
 RcTokenSet *
 rc_secret_store_load_finish (RcSecretStore  *self,
@@ -570,17 +715,27 @@ on_cleared (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
   GError *error = NULL;
   gboolean removed;
 
   removed = secret_password_clear_finish (result, &error);
-  if (call_is_answered (g_task_get_task_data (task), error))
+  if (call_is_answered (call, error))
     return;
-  call_settle (g_task_get_task_data (task));
   if (error != NULL)
-    g_task_return_error (task, translate_error (g_task_get_task_data (task), error));
-  else
-    g_task_return_boolean (task, removed);
+    {
+      call_settle (call);
+      g_task_return_error (task, translate_error (call, error));
+      return;
+    }
+  if (!removed)
+    {
+      /* Nothing removed: nothing was there, or a locked keyring hid it. */
+      check_locked (g_steal_pointer (&task));
+      return;
+    }
+  call_settle (call);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -590,22 +745,24 @@ start_clear (RcSecretStore *self,
   Call *call = g_task_get_task_data (task);
 
   secret_password_clear (rc_credentials_schema_get (), call->cancellable, on_cleared, task,
-                         "account-id", call->account_id, NULL);
+                         "account-id", call->key, NULL);
 }
 
 /**
  * rc_secret_store_delete_async:
  * @self: a #RcSecretStore
- * @account_id: the account
+ * @key: the account's keyring key
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: data for @callback
  *
- * Removes the account's keyring item, of every generation.
+ * Removes the account's keyring items, of every generation and server.  A
+ * keyring that is locked fails this with %RC_SECRET_ERROR_LOCKED rather
+ * than pass for one that had nothing to remove.
  */
 void
 rc_secret_store_delete_async (RcSecretStore       *self,
-                              const char          *account_id,
+                              const char          *key,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
@@ -614,9 +771,9 @@ rc_secret_store_delete_async (RcSecretStore       *self,
   Call *call;
 
   g_return_if_fail (RC_IS_SECRET_STORE (self));
-  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (key != NULL);
 
-  task = call_new (self, account_id, cancellable, rc_secret_store_delete_async, callback, user_data);
+  task = call_new (self, key, NULL, cancellable, rc_secret_store_delete_async, callback, user_data);
   call = g_task_get_task_data (task);
   call->start = start_clear;
   call_start (self, task);
@@ -658,7 +815,7 @@ rc_secret_store_class_init (RcSecretStoreClass *klass)
 
   /**
    * RcSecretStore::saved:
-   * @account_id: the account whose tokens the keyring now holds
+   * @key: the key of the account whose tokens the keyring now holds
    *
    * Emitted when a save has reached the keyring.
    */

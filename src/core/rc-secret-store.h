@@ -24,9 +24,18 @@ typedef enum
   RC_SECRET_ERROR_FAILED,      /* the keyring refused for another reason */
 } RcSecretError;
 
-/* Bumped when the stored form changes: older items become invisible. */
-#define RC_SECRET_STORE_GENERATION 1
+/* Bumped when the stored form changes: older items become invisible.
+ * 2: the tokens are bound to the server and client they came from. */
+#define RC_SECRET_STORE_GENERATION 2
 #define RC_SECRET_STORE_DEFAULT_TIMEOUT 120
+
+/* Where a secret came from, and so the only place it may go: the issuer
+ * (without a trailing slash) and the client id it was issued to. */
+typedef struct
+{
+  const char *server;
+  const char *client_id;
+} RcSecretBinding;
 
 #define RC_TYPE_SECRET_STORE (rc_secret_store_get_type ())
 
@@ -40,7 +49,8 @@ void           rc_secret_store_set_timeout  (RcSecretStore        *self,
 void           rc_secret_store_set_generation (RcSecretStore      *self,
                                              int                   generation);
 void           rc_secret_store_save_async   (RcSecretStore        *self,
-                                             const char           *account_id,
+                                             const char           *key,
+                                             const RcSecretBinding *binding,
                                              RcTokenSet           *tokens,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
@@ -49,7 +59,8 @@ gboolean       rc_secret_store_save_finish  (RcSecretStore        *self,
                                              GAsyncResult         *result,
                                              GError              **error);
 void           rc_secret_store_load_async   (RcSecretStore        *self,
-                                             const char           *account_id,
+                                             const char           *key,
+                                             const RcSecretBinding *binding,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);
@@ -57,7 +68,7 @@ RcTokenSet    *rc_secret_store_load_finish  (RcSecretStore        *self,
                                              GAsyncResult         *result,
                                              GError              **error);
 void           rc_secret_store_delete_async (RcSecretStore        *self,
-                                             const char           *account_id,
+                                             const char           *key,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);

@@ -12,10 +12,21 @@
  * caller gets the new access token.  If the keyring refuses, the new tokens
  * stay in memory, the write is retried, and the old refresh token is never
  * presented again.
+ *
+ * Across processes (the window, the monitor, every command), a renewal
+ * holds the account's lock file from the keyring read before it to the
+ * keyring write after it, so a second process reads the rotated token
+ * instead of presenting the spent one.  Tokens are bound to the server and
+ * client they came from: the keyring hands them to this session only if
+ * they were stored for its provider.
  */
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "rc-file-lock.h"
+#include "rc-http.h"
 #include "rc-session.h"
 
 #define DEFAULT_RETRY_DELAY 30
@@ -24,7 +35,9 @@ struct _RcSession
 {
   GObject        parent_instance;
 
-  char          *account_id;
+  char          *account_id;  /* the account's keyring key */
+  char          *server;      /* where the tokens may go: the issuer */
+  char          *client_id;
   RcProvider    *provider;
   RcSecretStore *store;
   RcTokenSet    *tokens;
@@ -36,11 +49,25 @@ struct _RcSession
   gboolean       force;
   guint          retry_id;
   guint          retry_delay;
+  RcFileLock    *lock;         /* held from the keyring read to the write */
 };
 
 G_DEFINE_FINAL_TYPE (RcSession, rc_session, G_TYPE_OBJECT)
 
 static void start_work (RcSession *self);
+
+static RcSecretBinding
+binding_of (RcSession *self)
+{
+  return (RcSecretBinding) { .server = self->server, .client_id = self->client_id };
+}
+
+/* The next process may renew now: the keyring holds what we hold. */
+static void
+release_lock (RcSession *self)
+{
+  g_clear_pointer (&self->lock, rc_file_lock_release);
+}
 static void on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static void
@@ -99,11 +126,15 @@ on_saved (GObject      *source,
   if (rc_secret_store_save_finish (RC_SECRET_STORE (source), result, &error))
     {
       if (save->tokens == self->tokens)
-        self->saved = TRUE;
+        {
+          self->saved = TRUE;
+          release_lock (self);
+        }
     }
   else if (save->tokens == self->tokens)
     {
-      /* The new tokens are the only good ones now: keep them, keep trying. */
+      /* The new tokens are the only good ones now: keep them, keep trying,
+       * and keep the lock: another process would present the spent one. */
       g_debug ("Account %s: the keyring refused the renewed tokens, retrying: %s", self->account_id, error->message);
       if (self->retry_id == 0)
         self->retry_id = g_timeout_add_seconds (self->retry_delay, on_retry, self);
@@ -126,7 +157,8 @@ save_tokens (RcSession *self,
   save->self = g_object_ref (self);
   save->tokens = rc_token_set_ref (self->tokens);
   save->then_complete = then_complete;
-  rc_secret_store_save_async (self->store, self->account_id, self->tokens, NULL, on_saved, save);
+  rc_secret_store_save_async (self->store, self->account_id, &(RcSecretBinding) { self->server, self->client_id },
+                              self->tokens, NULL, on_saved, save);
 }
 
 static void
@@ -142,6 +174,7 @@ on_refreshed (GObject      *source,
   fresh = rc_provider_refresh_finish (RC_PROVIDER (source), result, &error);
   if (fresh == NULL)
     {
+      release_lock (self);
       complete_waiters (self, error);
       return;
     }
@@ -214,6 +247,7 @@ on_reloaded (GObject      *source,
 
       g_clear_pointer (&self->tokens, rc_token_set_unref);
       self->loaded = FALSE;
+      release_lock (self);
       complete_waiters (self, none);
       return;
     }
@@ -228,6 +262,7 @@ on_reloaded (GObject      *source,
       self->force = FALSE;
       if (!needs_refresh (self))
         {
+          release_lock (self);
           complete_waiters (self, NULL);
           return;
         }
@@ -241,11 +276,32 @@ on_reloaded (GObject      *source,
 }
 
 static void
+on_locked (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(RcSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->lock = rc_file_lock_acquire_finish (result, &error);
+  if (self->lock == NULL)
+    {
+      /* Renewing without it could present a spent token: do not. */
+      g_debug ("Session %s: no renewal lock: %s", self->account_id, error->message);
+      complete_waiters (self, error);
+      return;
+    }
+  start_work (self);
+}
+
+static void
 start_work (RcSession *self)
 {
   if (!self->loaded)
     {
-      rc_secret_store_load_async (self->store, self->account_id, NULL, on_loaded, g_object_ref (self));
+      RcSecretBinding binding = binding_of (self);
+
+      rc_secret_store_load_async (self->store, self->account_id, &binding, NULL, on_loaded, g_object_ref (self));
       return;
     }
 
@@ -255,12 +311,23 @@ start_work (RcSession *self)
       return;
     }
 
+  if (self->lock == NULL)
+    {
+      g_autofree char *path = rc_file_lock_path_for_key (self->account_id);
+
+      rc_file_lock_acquire_async (path, RC_FILE_LOCK_RENEWAL_TIMEOUT_SECONDS * 1000, NULL, on_locked,
+                                  g_object_ref (self));
+      return;
+    }
+
   /* Another process (the command line, a second window) may have refreshed
    * since: its rotated refresh token is in the keyring, and ours may be
    * spent.  Look before refreshing, unless ours is the newer one. */
   if (self->saved)
     {
-      rc_secret_store_load_async (self->store, self->account_id, NULL, on_reloaded, g_object_ref (self));
+      RcSecretBinding binding = binding_of (self);
+
+      rc_secret_store_load_async (self->store, self->account_id, &binding, NULL, on_reloaded, g_object_ref (self));
       return;
     }
 
@@ -273,6 +340,7 @@ rc_session_dispose (GObject *object)
   RcSession *self = RC_SESSION (object);
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  release_lock (self);
   g_clear_object (&self->provider);
   g_clear_object (&self->store);
 
@@ -285,6 +353,8 @@ rc_session_finalize (GObject *object)
   RcSession *self = RC_SESSION (object);
 
   g_free (self->account_id);
+  g_free (self->server);
+  g_free (self->client_id);
   g_clear_pointer (&self->tokens, rc_token_set_unref);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
 
@@ -309,8 +379,8 @@ rc_session_init (RcSession *self)
 
 /**
  * rc_session_new:
- * @account_id: the account
- * @provider: its provider
+ * @account_id: the account's keyring key (rc_account_get_key())
+ * @provider: its provider; the tokens are bound to its issuer and client
  * @store: the keyring
  *
  * Returns: (transfer full): a session; it reads the keyring on first use
@@ -328,6 +398,8 @@ rc_session_new (const char    *account_id,
 
   self = g_object_new (RC_TYPE_SESSION, NULL);
   self->account_id = g_strdup (account_id);
+  self->server = rc_http_dup_without_slash (rc_provider_get_issuer (provider));
+  self->client_id = g_strdup (rc_provider_get_client_id (provider));
   self->provider = g_object_ref (provider);
   self->store = g_object_ref (store);
   return self;
@@ -420,7 +492,8 @@ rc_session_adopt_async (RcSession           *self,
   self->tokens = rc_token_set_ref (tokens);
   self->loaded = TRUE;
   self->saved = FALSE;
-  rc_secret_store_save_async (self->store, self->account_id, tokens, cancellable, on_adopted, task);
+  rc_secret_store_save_async (self->store, self->account_id, &(RcSecretBinding) { self->server, self->client_id },
+                              tokens, cancellable, on_adopted, task);
 }
 
 gboolean
@@ -482,6 +555,85 @@ rc_session_get_access_token_finish (RcSession     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ----------------------------------------------------------- sign out -- */
+
+/**
+ * rc_sign_out_report_free:
+ * @report: (nullable): a report
+ */
+void
+rc_sign_out_report_free (RcSignOutReport *report)
+{
+  if (report == NULL)
+    return;
+
+  g_clear_error (&report->revoke_error);
+  g_clear_error (&report->keyring_error);
+  g_free (report);
+}
+
+typedef struct
+{
+  RcAccountStore  *accounts;
+  RcSignOutReport *report;
+  RcTokenSet      *tokens;
+} SignOut;
+
+static void
+sign_out_free (SignOut *sign_out)
+{
+  g_clear_object (&sign_out->accounts);
+  rc_sign_out_report_free (sign_out->report);
+  g_clear_pointer (&sign_out->tokens, rc_token_set_unref);
+  g_free (sign_out);
+}
+
+/* Last, the account itself: gone if the keyring no longer holds its
+ * secret; else listed, signed out, until the item is really gone.  An
+ * administrator's account stays either way.  Takes @owned. */
+static void
+sign_out_finish_account (GTask *owned)
+{
+  g_autoptr(GTask) task = owned;
+  RcSession *self = g_task_get_source_object (task);
+  SignOut *sign_out = g_task_get_task_data (task);
+  RcAccount *account = NULL;
+  gboolean forgotten = sign_out->report->keyring_error == NULL;
+  GError *error = NULL;
+
+  if (sign_out->accounts != NULL)
+    for (guint i = 0; account == NULL && i < g_list_model_get_n_items (G_LIST_MODEL (sign_out->accounts)); i++)
+      {
+        g_autoptr(RcAccount) candidate = g_list_model_get_item (G_LIST_MODEL (sign_out->accounts), i);
+
+        if (g_strcmp0 (rc_account_get_key (candidate), self->account_id) == 0)
+          account = candidate;
+      }
+
+  if (account != NULL && (rc_account_get_provisioned (account) || !forgotten))
+    {
+      rc_account_set_state (account, RC_CONNECTION_SIGNED_OUT);
+      rc_account_set_cause (account, NULL);
+      rc_account_set_user (account, NULL);
+      if (rc_account_get_forget_pending (account) != !forgotten)
+        {
+          rc_account_set_forget_pending (account, !forgotten);
+          if (!rc_account_get_provisioned (account) && !rc_account_store_save (sign_out->accounts, &error))
+            {
+              g_task_return_error (task, error);
+              return;
+            }
+        }
+    }
+  else if (account != NULL && !rc_account_store_remove (sign_out->accounts, rc_account_get_id (account), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&sign_out->report), (GDestroyNotify) rc_sign_out_report_free);
+}
+
 static void
 on_signed_out_keyring (GObject      *source,
                        GAsyncResult *result,
@@ -489,37 +641,31 @@ on_signed_out_keyring (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   RcSession *self = g_task_get_source_object (task);
-  RcAccountStore *accounts = g_task_get_task_data (task);
-  RcAccount *account;
+  SignOut *sign_out = g_task_get_task_data (task);
   GError *error = NULL;
 
   rc_secret_store_delete_finish (RC_SECRET_STORE (source), result, &error);
   if (error != NULL)
     {
-      /* The keyring still holds it: say so, and keep the account listed. */
-      g_task_return_error (task, error);
-      return;
+      g_debug ("Account %s: the keyring item could not be removed: %s", self->account_id, error->message);
+      sign_out->report->keyring_error = error;
     }
-
-  g_clear_pointer (&self->tokens, rc_token_set_unref);
-  self->loaded = FALSE;
-  self->saved = FALSE;
-
-  /* Last, the account itself; an administrator's stays, signed out. */
-  account = accounts ? rc_account_store_lookup (accounts, self->account_id) : NULL;
-  if (account != NULL && rc_account_get_provisioned (account))
+  else
     {
-      rc_account_set_state (account, RC_CONNECTION_SIGNED_OUT);
-      rc_account_set_cause (account, NULL);
-      rc_account_set_user (account, NULL);
+      g_clear_pointer (&self->tokens, rc_token_set_unref);
+      self->loaded = FALSE;
+      self->saved = FALSE;
     }
-  else if (account != NULL && !rc_account_store_remove (accounts, self->account_id, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  sign_out_finish_account (g_steal_pointer (&task));
+}
 
-  g_task_return_boolean (task, TRUE);
+static void
+sign_out_forget (GTask *task)
+{
+  RcSession *self = g_task_get_source_object (task);
+
+  rc_secret_store_delete_async (self->store, self->account_id, g_task_get_cancellable (task),
+                                on_signed_out_keyring, task);
 }
 
 static void
@@ -529,16 +675,71 @@ on_signed_out_provider (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   RcSession *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
+  SignOut *sign_out = g_task_get_task_data (task);
+  GError *error = NULL;
 
-  /* RFC 7009: forget the tokens here whatever the provider answered. */
+  /* RFC 7009: forget the tokens here whatever the provider answered, and
+   * say what it answered. */
   if (!rc_provider_revoke_finish (RC_PROVIDER (source), result, &error))
-    g_debug ("Account %s: the provider did not confirm the revocation: %s", self->account_id, error->message);
+    {
+      g_debug ("Account %s: the provider did not confirm the revocation: %s", self->account_id, error->message);
+      sign_out->report->revoke_error = error;
+    }
+  sign_out_forget (g_steal_pointer (&task));
+}
 
-  cancellable = g_task_get_cancellable (task);
-  rc_secret_store_delete_async (self->store, self->account_id, cancellable,
-                                on_signed_out_keyring, g_steal_pointer (&task));
+static void
+on_sign_out_resolved (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignOut *sign_out = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  if (!rc_provider_resolve_finish (RC_PROVIDER (source), result, &error))
+    {
+      sign_out->report->revoke_error = error;
+      sign_out_forget (g_steal_pointer (&task));
+      return;
+    }
+
+  rc_provider_revoke_async (RC_PROVIDER (source), sign_out->tokens, cancellable,
+                            on_signed_out_provider, g_steal_pointer (&task));
+}
+
+static void
+sign_out_revoke (GTask *task)
+{
+  RcSession *self = g_task_get_source_object (task);
+  SignOut *sign_out = g_task_get_task_data (task);
+
+  sign_out->report->had_sign_in = TRUE;
+  rc_provider_resolve_async (self->provider, g_task_get_cancellable (task), on_sign_out_resolved, task);
+}
+
+static void
+on_sign_out_loaded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignOut *sign_out = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  sign_out->tokens = rc_secret_store_load_finish (RC_SECRET_STORE (source), result, &error);
+  if (error != NULL)
+    {
+      /* Neither revoked nor forgotten: the account waits for the keyring. */
+      sign_out->report->keyring_error = error;
+      sign_out_finish_account (g_steal_pointer (&task));
+      return;
+    }
+  if (sign_out->tokens == NULL)
+    sign_out_forget (g_steal_pointer (&task));
+  else
+    sign_out_revoke (g_steal_pointer (&task));
 }
 
 /**
@@ -549,8 +750,11 @@ on_signed_out_provider (GObject      *source,
  * @callback: called when done
  * @user_data: data for @callback
  *
- * Signs out: revokes the grant at the provider, then removes the keyring
- * item, then the account (an administrator's account stays, signed out).
+ * Signs out: reads the tokens if they are not in memory, revokes the grant
+ * at the provider, removes the keyring item, then the account (an
+ * administrator's account stays, signed out).  If the keyring item cannot
+ * be removed, the account stays too, signed out with
+ * #RcAccount:forget-pending set, so the removal can be tried again.
  */
 void
 rc_session_sign_out_async (RcSession           *self,
@@ -560,25 +764,41 @@ rc_session_sign_out_async (RcSession           *self,
                            gpointer             user_data)
 {
   GTask *task;
+  SignOut *sign_out;
 
   g_return_if_fail (RC_IS_SESSION (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, rc_session_sign_out_async);
-  if (accounts != NULL)
-    g_task_set_task_data (task, g_object_ref (accounts), g_object_unref);
+  sign_out = g_new0 (SignOut, 1);
+  sign_out->accounts = accounts ? g_object_ref (accounts) : NULL;
+  sign_out->report = g_new0 (RcSignOutReport, 1);
+  g_task_set_task_data (task, sign_out, (GDestroyNotify) sign_out_free);
 
   if (self->tokens != NULL)
-    rc_provider_revoke_async (self->provider, self->tokens, cancellable, on_signed_out_provider, task);
+    {
+      sign_out->tokens = rc_token_set_ref (self->tokens);
+      sign_out_revoke (task);
+    }
   else
-    rc_secret_store_delete_async (self->store, self->account_id, cancellable, on_signed_out_keyring, task);
+    {
+      RcSecretBinding binding = binding_of (self);
+
+      rc_secret_store_load_async (self->store, self->account_id, &binding, cancellable, on_sign_out_loaded, task);
+    }
 }
 
-gboolean
+/**
+ * rc_session_sign_out_finish:
+ *
+ * Returns: (transfer full) (nullable): what was done, or %NULL with @error
+ *   set if the account list could not be saved
+ */
+RcSignOutReport *
 rc_session_sign_out_finish (RcSession     *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

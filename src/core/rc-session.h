@@ -16,6 +16,19 @@ G_BEGIN_DECLS
 /* Renew this long before the provider says the access token expires. */
 #define RC_SESSION_EXPIRY_MARGIN 120
 
+/* What a sign-out achieved.  A sign-out always signs out here; what may
+ * fail is telling the provider, and removing the keyring item. */
+typedef struct
+{
+  gboolean  had_sign_in;    /* there were tokens, and the provider was asked to end them */
+  GError   *revoke_error;   /* the provider did not confirm (or could not be asked) */
+  GError   *keyring_error;  /* the keyring item is still there: the account stays listed */
+} RcSignOutReport;
+
+void rc_sign_out_report_free (RcSignOutReport *report);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RcSignOutReport, rc_sign_out_report_free)
+
 #define RC_TYPE_SESSION (rc_session_get_type ())
 
 G_DECLARE_FINAL_TYPE (RcSession, rc_session, RC, SESSION, GObject)
@@ -50,7 +63,7 @@ void        rc_session_sign_out_async          (RcSession           *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
-gboolean    rc_session_sign_out_finish         (RcSession           *self,
+RcSignOutReport *rc_session_sign_out_finish    (RcSession           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 

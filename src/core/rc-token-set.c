@@ -42,10 +42,16 @@ struct _RcTokenSet
 
 G_DEFINE_BOXED_TYPE (RcTokenSet, rc_token_set, rc_token_set_ref, rc_token_set_unref)
 
-/* Overwrite a token before its memory goes back to the allocator; the
- * volatile store keeps the compiler from dropping the writes. */
-static void
-secret_free (char *secret)
+/**
+ * rc_secret_free:
+ * @secret: (nullable): a string that holds a token, or a JSON text with one
+ *
+ * Overwrites @secret before its memory goes back to the allocator (the
+ * volatile store keeps the compiler from dropping the writes), so a core
+ * dump or a later allocation does not find it.
+ */
+void
+rc_secret_free (char *secret)
 {
   volatile char *p = secret;
 
@@ -561,9 +567,9 @@ rc_token_set_unref (RcTokenSet *self)
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
 
-  secret_free (self->access_token);
-  secret_free (self->refresh_token);
-  secret_free (self->id_token);
+  rc_secret_free (self->access_token);
+  rc_secret_free (self->refresh_token);
+  rc_secret_free (self->id_token);
   g_strfreev (self->scopes);
   g_free (self->instance_url);
   g_free (self->identity_url);

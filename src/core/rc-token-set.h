@@ -50,6 +50,8 @@ gboolean     rc_token_set_expires_within      (RcTokenSet         *self,
 char        *rc_token_set_to_json             (RcTokenSet         *self);
 char        *rc_token_set_dup_fingerprint     (RcTokenSet         *self);
 
+void         rc_secret_free                   (char               *secret);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RcTokenSet, rc_token_set_unref)
 
 G_END_DECLS

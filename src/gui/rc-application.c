@@ -218,6 +218,9 @@ setup_demo (RcApplication *self)
   rc_account_set_authority (dynamics, root);
   rc_account_set_environment_url (dynamics, root);
   rc_account_set_display_name (dynamics, _("Contoso Dynamics 365 (Demo)"));
+  /* Fixed keys, so that quitting finds their items (see forget_demo_items()). */
+  rc_account_set_key (salesforce, DEMO_SALESFORCE);
+  rc_account_set_key (dynamics, DEMO_DYNAMICS);
   if (!rc_account_store_add (self->accounts, salesforce, &error) ||
       !rc_account_store_add (self->accounts, dynamics, &error))
     g_warning ("The demo accounts could not be saved: %s", error->message);

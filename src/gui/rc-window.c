@@ -411,16 +411,25 @@ on_signed_out (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(RcWindow) self = user_data;
+  g_autoptr(RcSignOutReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!rc_monitor_sign_out_finish (RC_MONITOR (source), result, &error))
+  report = rc_monitor_sign_out_finish (RC_MONITOR (source), result, &error);
+  if (report == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Could not sign out: %s"), error->message);
 
       toast (self, text);
       return;
     }
-  toast (self, _("Signed out"));
+
+  /* Say what was achieved, never more. */
+  if (report->keyring_error != NULL)
+    toast (self, _("Signed out. The saved sign-in is removed once the keyring is unlocked."));
+  else if (report->revoke_error != NULL)
+    toast (self, _("Signed out here. The provider could not be told to end the sign-in."));
+  else
+    toast (self, _("Signed out"));
   gtk_stack_set_visible_child_name (self->main_stack, "accounts");
   update_view (self);
 }
