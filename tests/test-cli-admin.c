@@ -382,21 +382,58 @@ set_scenario (Fixture    *fixture,
   sim_control (fixture, "scenario", body);
 }
 
-static gint64
-sim_live_grants (Fixture *fixture)
+/* The simulator at @control, as its control API describes itself. */
+static JsonNode *
+sim_state (Fixture    *fixture,
+           const char *control)
 {
-  g_autofree char *url = g_strconcat (fixture->control, "state", NULL);
+  g_autofree char *url = g_strconcat (control, "state", NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) state = NULL;
   g_autofree char *text = NULL;
 
   reply = soup_session_send_and_read (fixture->http, msg, NULL, &error);
   g_assert_no_error (error);
   text = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
-  state = parse_object (text);
+  return parse_object (text);
+}
+
+static gint64
+sim_live_grants (Fixture *fixture)
+{
+  g_autoptr(JsonNode) state = sim_state (fixture, fixture->control);
+
   return get_int (json_node_get_object (state), "live_grants");
+}
+
+/* How many requests of any kind the simulator at @control has had. */
+static gint64
+sim_all_requests (Fixture    *fixture,
+                  const char *control)
+{
+  g_autoptr(JsonNode) state = sim_state (fixture, control);
+  JsonObject *requests = json_object_get_object_member (json_node_get_object (state), "requests");
+  g_autoptr(GList) members = json_object_get_members (requests);
+  gint64 total = 0;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      g_test_message ("%s: %" G_GINT64_FORMAT, (const char *) l->data, json_object_get_int_member (requests, l->data));
+      total += json_object_get_int_member (requests, l->data);
+    }
+  return total;
+}
+
+static gint64
+sim_requests (Fixture    *fixture,
+              const char *control,
+              const char *endpoint)
+{
+  g_autoptr(JsonNode) state = sim_state (fixture, control);
+  JsonObject *requests = json_object_get_object_member (json_node_get_object (state), "requests");
+
+  return json_object_get_int_member_with_default (requests, endpoint, 0);
 }
 
 static void
@@ -881,6 +918,287 @@ test_sign_out (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (list.out, "No accounts."));
 }
 
+/* A second simulator: another server, as a stranger's would be. */
+typedef struct
+{
+  GSubprocess      *process;
+  GDataInputStream *out;
+  char             *root;
+  char             *control;
+} OtherSim;
+
+static void
+other_sim_start (Fixture  *fixture,
+                 OtherSim *other)
+{
+  g_autoptr(JsonNode) ready = NULL;
+  g_autofree char *line = NULL;
+  const char *salesforce;
+
+  other->process = spawn (fixture, TRUE, G_SUBPROCESS_FLAGS_STDOUT_PIPE, (const char * const []) { "simulate", NULL });
+  other->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (other->process));
+  line = read_line (other->out, QUICK_TIMEOUT);
+  ready = parse_object (line);
+  salesforce = get_string (json_node_get_object (ready), "salesforce");
+  other->root = g_strndup (salesforce, strlen (salesforce) - 1);
+  other->control = g_strdup (get_string (json_node_get_object (ready), "control"));
+}
+
+static void
+other_sim_stop (OtherSim *other)
+{
+  rc_test_reap (other->process);
+  g_clear_object (&other->out);
+  g_clear_object (&other->process);
+  g_free (other->root);
+  g_free (other->control);
+}
+
+static void
+write_accounts_ini (Fixture    *fixture,
+                    const char *contents)
+{
+  g_autofree char *path = g_build_filename (fixture->config, "reconnect", "accounts.ini", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, contents, -1, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+read_accounts_ini (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->config, "reconnect", "accounts.ini", NULL);
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+/* The leak an audit found: sign out while the keyring cannot be reached,
+ * then an account of another server under the same id (or the same key)
+ * would have found the first one's secret and sent it there.  Now the
+ * sign-out says what it did not do, the first account waits, listed, for
+ * its item to go; no account of another server is ever handed it; and when
+ * the keyring is back, the sign-out completes, revocation included. */
+static void
+test_secret_stays_home (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_auto(RcTestRun) sign_out = { 0 };
+  g_auto(RcTestRun) list = { 0 };
+  g_auto(RcTestRun) added = { 0 };
+  g_auto(RcTestRun) retry = { 0 };
+  g_autoptr(RcAccount) account = NULL;
+  g_autoptr(RcTokenSet) tokens = NULL;
+  g_autoptr(RcTokenSet) kept = NULL;
+  g_autoptr(RcTokenSet) gone = NULL;
+  g_autoptr(JsonNode) listed = NULL;
+  g_autoptr(JsonNode) stranger = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *other_id = NULL;
+  g_autofree char *ini = NULL;
+  g_autofree char *reused = NULL;
+  g_autofree char *group = NULL;
+  OtherSim b = { 0 };
+
+  if (fixture->dir == NULL)
+    return;
+
+  other_sim_start (fixture, &b);
+  id = add_salesforce (fixture);
+  device_sign_in (fixture, id);
+  account = account_of (fixture, id);
+  tokens = keyring_load (account);
+  g_assert_nonnull (tokens);
+
+  /* An account of server B that finds A's item by its key (an id handed
+   * out twice by an older version, or a hand-edited file): not signed in,
+   * and B hears nothing at all. */
+  ini = read_accounts_ini (fixture);
+  group = g_strdup_printf ("[account %s]", id);
+  g_assert_nonnull (strstr (ini, group));
+  {
+    g_autofree char *copy = g_strdup (strstr (ini, group));
+    g_autofree char *from = g_strdup_printf ("endpoint=%s\n", fixture->root);
+    g_autofree char *to = g_strdup_printf ("endpoint=%s\n", b.root);
+    g_auto(GStrv) halves = g_strsplit (copy + strlen (group), from, 2);
+
+    g_assert_cmpuint (g_strv_length (halves), ==, 2);
+    reused = g_strdup_printf ("%s\n[account salesforce-9]%s%s%s", ini, halves[0], to, halves[1]);
+  }
+  write_accounts_ini (fixture, reused);
+  stranger = check_json (fixture, "salesforce-9", EXIT_SIGN_IN);
+  g_assert_cmpstr (get_string (first_account (stranger), "state"), ==, "signed-out");
+  g_assert_cmpint (sim_all_requests (fixture, b.control), ==, 0);
+  write_accounts_ini (fixture, ini);
+  kept = keyring_load (account);
+  g_assert_nonnull (kept);
+  g_assert_cmpstr (rc_token_set_get_refresh_token (kept), ==, rc_token_set_get_refresh_token (tokens));
+  g_clear_pointer (&kept, rc_token_set_unref);
+
+  /* The keyring cannot be reached: signed out here, and it says what it
+   * could not do; nothing is lost. */
+  run_argv (fixture, FALSE, QUICK_TIMEOUT, &sign_out, (const char * const []) { "sign-out", id, NULL });
+  g_assert_cmpint (sign_out.status, ==, EXIT_LOCAL);
+  g_assert_null (strstr (sign_out.out, "removed it"));
+  g_assert_nonnull (strstr (sign_out.err, "could not remove the saved sign-in"));
+  g_assert_nonnull (strstr (sign_out.err, "not told to end the sign-in"));
+  g_assert_cmpint (sim_requests (fixture, fixture->control, "salesforce/services/oauth2/revoke"), ==, 0);
+  g_assert_cmpint (sim_live_grants (fixture), ==, 1);
+  kept = keyring_load (account);
+  g_assert_nonnull (kept);
+
+  RUN (fixture, &list, "list", "--json");
+  listed = parse_object (list.out);
+  {
+    JsonObject *first = first_account (listed);
+
+    g_assert_cmpstr (get_string (first, "id"), ==, id);
+    g_assert_cmpstr (get_string (first, "state"), ==, "signed-out");
+    g_assert_true (json_object_get_boolean_member (first, "forget_pending"));
+  }
+
+  /* A new account, of server B: a new id, not signed in, nothing sent. */
+  RUN (fixture, &added, "add", "--provider", "salesforce", "--login-url", b.root, "--client-id", fixture->client_id);
+  g_assert_cmpint (added.status, ==, EXIT_OK);
+  other_id = last_line (added.out);
+  g_assert_cmpstr (other_id, !=, id);
+  {
+    g_autoptr(JsonNode) root = check_json (fixture, other_id, EXIT_SIGN_IN);
+
+    g_assert_cmpstr (get_string (first_account (root), "state"), ==, "signed-out");
+  }
+  g_assert_cmpint (sim_all_requests (fixture, b.control), ==, 0);
+
+  /* The keyring is back: the next check finishes the sign-out. */
+  RUN (fixture, &retry, "check", id);
+  g_assert_cmpint (sim_requests (fixture, fixture->control, "salesforce/services/oauth2/revoke"), ==, 1);
+  g_assert_cmpint (sim_live_grants (fixture), ==, 0);
+  gone = keyring_load (account);
+  g_assert_null (gone);
+  {
+    g_autoptr(RcAccountStore) store = window_store_new (fixture);
+
+    g_assert_null (rc_account_store_lookup (store, id));
+    g_assert_nonnull (rc_account_store_lookup (store, other_id));
+  }
+  g_assert_cmpint (sim_all_requests (fixture, b.control), ==, 0);
+
+  other_sim_stop (&b);
+}
+
+/* Runs @count `reconnect` processes at once, each with @args, and waits
+ * for all; returns their exit statuses. */
+static GArray *
+run_parallel (Fixture            *fixture,
+              guint               count,
+              const char * const *args,
+              GPtrArray          *outputs)
+{
+  g_autoptr(GPtrArray) processes = g_ptr_array_new_with_free_func (g_object_unref);
+  GArray *statuses = g_array_new (FALSE, FALSE, sizeof (int));
+
+  for (guint i = 0; i < count; i++)
+    g_ptr_array_add (processes, spawn (fixture, TRUE, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                       args));
+  for (guint i = 0; i < count; i++)
+    {
+      GSubprocess *process = g_ptr_array_index (processes, i);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status;
+
+      g_subprocess_communicate_utf8_async (process, NULL, cancellable, rc_test_on_async_done, &result);
+      rc_test_wait_for_result (&result, cancellable, 3 * TIMEOUT);
+      g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error));
+      g_assert_no_error (error);
+      g_subprocess_wait (process, NULL, NULL);
+      g_assert_true (g_subprocess_get_if_exited (process));
+      status = g_subprocess_get_exit_status (process);
+      if (status != 0)
+        g_test_message ("process %u: exit %d\n%s\n%s", i, status, out, err);
+      g_array_append_val (statuses, status);
+      if (outputs != NULL)
+        g_ptr_array_add (outputs, g_steal_pointer (&out));
+    }
+  return statuses;
+}
+
+/* Ten `add` at once: ten accounts, ten ids. */
+static void
+test_parallel_add (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) outputs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GArray) statuses = NULL;
+  g_autoptr(RcAccountStore) store = NULL;
+
+  if (fixture->dir == NULL)
+    return;
+
+  statuses = run_parallel (fixture, 10,
+                           (const char * const []) { "add", "--provider", "salesforce", "--login-url", fixture->root,
+                                                     "--client-id", fixture->client_id, NULL },
+                           outputs);
+  for (guint i = 0; i < statuses->len; i++)
+    {
+      g_assert_cmpint (g_array_index (statuses, int, i), ==, EXIT_OK);
+      g_hash_table_add (ids, last_line (g_ptr_array_index (outputs, i)));
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 10);
+
+  store = window_store_new (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 10);
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      g_autofree char *id = last_line (g_ptr_array_index (outputs, i));
+
+      g_assert_nonnull (rc_account_store_lookup (store, id));
+    }
+}
+
+/* Twenty `check` at once, every access token expired, the refresh token
+ * rotating and its reuse revoking the whole grant (Salesforce's rule):
+ * one process renews, the others take what it wrote.  Round after round
+ * the grant survives. */
+static void
+test_parallel_renewals (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+
+  if (fixture->dir == NULL)
+    return;
+
+  id = add_salesforce (fixture);
+  device_sign_in (fixture, id);
+  sim_control (fixture, "rotation", "{\"enabled\":true}");
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GArray) statuses = NULL;
+      g_autoptr(JsonNode) after = NULL;
+      gint64 renewals = sim_requests (fixture, fixture->control, "salesforce/services/oauth2/token");
+
+      set_scenario (fixture, "healthy");
+      set_scenario (fixture, "session-expired");
+      statuses = run_parallel (fixture, 20, (const char * const []) { "check", id, NULL }, NULL);
+      for (guint i = 0; i < statuses->len; i++)
+        g_assert_cmpint (g_array_index (statuses, int, i), ==, EXIT_OK);
+      g_assert_cmpint (sim_live_grants (fixture), ==, 1);
+      /* Renewed, and not twenty times: the others found the new token. */
+      g_assert_cmpint (sim_requests (fixture, fixture->control, "salesforce/services/oauth2/token"), >, renewals);
+
+      after = check_json (fixture, id, EXIT_OK);
+      g_assert_cmpstr (get_string (first_account (after), "state"), ==, "connected");
+    }
+}
+
 /* The window and the command line share one set of files: each sees what
  * the other did. */
 static void
@@ -1156,6 +1474,9 @@ main (int   argc,
   ADD ("check-exit-codes", test_check_exit_codes);
   ADD ("browser-sign-in", test_browser_sign_in);
   ADD ("sign-out", test_sign_out);
+  ADD ("secret-stays-home", test_secret_stays_home);
+  ADD ("parallel-add", test_parallel_add);
+  ADD ("parallel-renewals", test_parallel_renewals);
   ADD ("window-store", test_window_store);
   ADD ("report-redaction", test_report_redaction);
   ADD ("no-bus", test_no_bus);

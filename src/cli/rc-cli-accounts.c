@@ -477,6 +477,22 @@ rc_cli_add (int    argc,
 
 /* ---------------------------------------------------------- sign-out -- */
 
+static void
+print_keyring_pending (const char   *name,
+                       const GError *error,
+                       gboolean      revoked)
+{
+  g_printerr (_("Signed out of “%s” here, but could not remove the saved sign-in: %s"), name, error->message);
+  g_printerr ("\n");
+  if (!revoked)
+    g_printerr (_("The provider was not told to end the sign-in either. Reconnect does both, and removes "
+                  "the account, once the keyring is available again; “reconnect check” tries at once."));
+  else
+    g_printerr (_("Reconnect removes it, and the account, once the keyring is available again; "
+                  "“reconnect check” tries at once."));
+  g_printerr ("\n");
+}
+
 /**
  * rc_cli_sign_out:
  * @argc: the arguments, "sign-out" first
@@ -525,7 +541,17 @@ rc_cli_sign_out (int    argc,
 
   if (!rc_cli_keyring_check (&error))
     {
-      g_printerr ("%s\n", error->message);
+      /* Signed out here all the same; the account stays listed until the
+       * keyring can be reached and its item removed. */
+      g_autoptr(GError) save_error = NULL;
+
+      rc_account_set_state (account, RC_CONNECTION_SIGNED_OUT);
+      rc_account_set_cause (account, NULL);
+      rc_account_set_forget_pending (account, TRUE);
+      if ((!provisioned && !rc_account_store_save (store, &save_error)) ||
+          !rc_account_store_save_state (store, &save_error))
+        g_debug ("Could not note the sign-out: %s", save_error->message);
+      print_keyring_pending (name, error, FALSE);
       return RC_CLI_EXIT_LOCAL;
     }
 
@@ -544,16 +570,7 @@ rc_cli_sign_out (int    argc,
   /* Each step says what it achieved, and nothing it did not. */
   if (report->keyring_error != NULL)
     {
-      g_printerr (_("Signed out of “%s” here, but could not remove the saved sign-in: %s"), name,
-                  report->keyring_error->message);
-      g_printerr ("\n");
-      if (!report->had_sign_in)
-        g_printerr (_("The provider was not told to end the sign-in either. Reconnect does both, and removes "
-                      "the account, once the keyring is available again; “reconnect check” tries at once."));
-      else
-        g_printerr (_("Reconnect removes it, and the account, once the keyring is available again; "
-                      "“reconnect check” tries at once."));
-      g_printerr ("\n");
+      print_keyring_pending (name, report->keyring_error, report->had_sign_in);
       return RC_CLI_EXIT_LOCAL;
     }
   if (report->revoke_error != NULL)

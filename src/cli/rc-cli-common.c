@@ -597,6 +597,10 @@ rc_cli_json_add_account_members (JsonBuilder *builder,
   rc_cli_json_add_string (builder, "endpoint", rc_account_get_endpoint (account));
   json_builder_set_member_name (builder, "provisioned");
   json_builder_add_boolean_value (builder, rc_account_get_provisioned (account));
+  /* Signed out, but the keyring still holds its sign-in (it was locked or
+   * gone at the sign-out); the next check removes it. */
+  json_builder_set_member_name (builder, "forget_pending");
+  json_builder_add_boolean_value (builder, rc_account_get_forget_pending (account));
   rc_cli_json_add_time (builder, "last_ok", rc_account_get_last_ok (account));
   rc_cli_json_add_time (builder, "first_failure", rc_account_get_first_failure (account));
   rc_cli_json_add_time (builder, "signed_in_at", rc_account_get_signed_in_at (account));

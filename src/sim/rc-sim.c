@@ -1764,6 +1764,17 @@ handle_control (RcSim             *self,
       else
         rc_sim_advance_clock (self, json_node_get_int (node));
     }
+  else if (g_str_equal (what, "rotation"))
+    {
+      /* Salesforce's rotation with reuse detection, for tests of renewals
+       * from several processes at once. */
+      JsonNode *node = json_object_get_member (object, "enabled");
+
+      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        g_set_error_literal (&error, RC_SIM_ERROR, RC_SIM_ERROR_BAD_REQUEST, "enabled must be true or false");
+      else
+        rc_sim_set_rotation (self, json_node_get_boolean (node));
+    }
   else if (g_str_equal (what, "approve"))
     {
       const char *user_code = rc_json_get_string (object, "user_code");
