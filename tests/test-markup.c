@@ -15,6 +15,9 @@
  * (with the simulator handing the name out as the user), Explain an Error
  * and a toast; what each label shows (gtk_label_get_text: the text as
  * displayed, after any markup) must hold the name literally.
+ *
+ * With RC_TEST_SCREENSHOTS=DIR, the screens of the first two names are also
+ * saved as DIR/markup-SCREEN-N.png, with ImageMagick's import, to look at.
  */
 
 #include "config.h"
@@ -225,7 +228,60 @@ is_shown (gpointer data)
   return find_label_showing (wait->root, wait->text) != NULL;
 }
 
+static gboolean
+keep_turning (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+screenshot (GtkWidget  *shown,
+            const char *screen,
+            guint       n)
+{
+  const char *dir = g_getenv ("RC_TEST_SCREENSHOTS");
+  g_autofree char *file = NULL;
+  g_autofree char *command = NULL;
+  gint64 settle = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  guint tick;
+
+  if (dir == NULL || n >= 2)
+    return;
+  file = g_strdup_printf ("%s/markup-%s-%u.png", dir, screen, n);
+  command = g_strdup_printf ("import -window root %s", file);
+  /* Let animations (a toast, a dialog) finish before the picture. */
+  tick = g_timeout_add (50, keep_turning, NULL);
+  gtk_test_widget_wait_for_draw (shown);
+  while (g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
 /* ------------------------------------------------------------ screens -- */
+
+typedef struct
+{
+  RcAccount *expected;
+  RcAccount *checked;
+} Checked;
+
+static void
+on_checked (RcMonitor *monitor,
+            RcAccount *checked_account,
+            Checked   *checked)
+{
+  if (checked_account == checked->expected)
+    checked->checked = checked_account;
+}
+
+static gboolean
+is_same (gpointer data)
+{
+  Checked *checked = data;
+
+  return checked->checked == checked->expected;
+}
 
 /* An account set up with the name everywhere a person or an admin's file
  * puts text: its name, its user, its sign-in and CRM addresses; blocked,
@@ -241,13 +297,20 @@ check_account_screens (const char *name,
   g_autoptr(RcAccount) hostile = rc_account_new (id, "salesforce", endpoint, "client-a&b");
   g_autoptr(GError) error = NULL;
   AdwMessageDialog *dialog;
+  Checked checked = { hostile, NULL };
 
   rc_account_set_display_name (hostile, name);
   rc_account_set_user (hostile, name);
   rc_account_set_environment_url (hostile, environment);
+  /* The monitor checks an account as it is added: that check ends before
+   * the test says where the account stands. */
+  g_signal_connect (rc_application_get_monitor (app), "checked", G_CALLBACK (on_checked), &checked);
   g_assert_true (rc_account_store_add (rc_application_get_accounts (app), hostile, &error));
   g_assert_no_error (error);
   wait_until (has_row, id, "the account's row");
+  wait_until (is_same, &checked, "the first check of the account");
+  g_signal_handlers_disconnect_by_data (rc_application_get_monitor (app), &checked);
+  g_assert_cmpint (rc_account_get_state (hostile), ==, RC_CONNECTION_SIGNED_OUT);
 
   /* The list. */
   assert_shows (GTK_WIDGET (row_for (id)), name, "the account row");
@@ -259,6 +322,7 @@ check_account_screens (const char *name,
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("banner_revealer"))));
   assert_shows (child ("banner_detail"), name, "the banner");
   assert_shows (GTK_WIDGET (row_for (id)), name, "the blocked account's row");
+  screenshot (GTK_WIDGET (window), "list", n);
 
   /* The account page, with its remedy panel and details. */
   activate ("win.show-account", id);
@@ -277,6 +341,20 @@ check_account_screens (const char *name,
 
     assert_shows (page_child ("admin_steps_group"), host, "the remedy panel's links");
   }
+  screenshot (GTK_WIDGET (window), "page", n);
+  if (g_getenv ("RC_TEST_SCREENSHOTS") != NULL && n < 2)
+    {
+      GtkWidget *details = page_child ("user_row");
+      GtkWidget *scrolled = gtk_widget_get_ancestor (details, GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+      graphene_point_t top;
+
+      g_assert_true (gtk_widget_compute_point (details, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                               &GRAPHENE_POINT_INIT (0, 0), &top));
+      gtk_adjustment_set_value (adjustment, top.y - 120);
+      screenshot (GTK_WIDGET (window), "page-details", n);
+      gtk_adjustment_set_value (adjustment, 0);
+    }
 
   /* The sign-out confirmation names the account. */
   activate ("win.sign-out", id);
@@ -284,6 +362,7 @@ check_account_screens (const char *name,
   dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
   assert_shows (GTK_WIDGET (dialog), name, "the sign-out confirmation");
+  screenshot (GTK_WIDGET (dialog), "sign-out", n);
   /* As its Cancel button does: respond, then close. */
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -311,7 +390,8 @@ is_finished (gpointer outcome)
 
 /* The name as the account's, and as the user the server says signed in. */
 static void
-check_sign_in (const char *name)
+check_sign_in (const char *name,
+               guint       n)
 {
   RcAccount *dynamics = account ("demo-dynamics");
   RcSim *sim = rc_application_get_sim (app);
@@ -345,6 +425,7 @@ check_sign_in (const char *name)
   assert_shows (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), RC_TYPE_SIGN_IN_DIALOG,
                                                            "done_page")),
                 name, "the sign-in dialog's Signed In page");
+  screenshot (GTK_WIDGET (dialog), "signed-in", n);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-in.close", NULL));
   wait_until (toplevel_gone, GSIZE_TO_POINTER (RC_TYPE_SIGN_IN_DIALOG), "the sign-in dialog to close");
 
@@ -371,7 +452,8 @@ is_true (gpointer flag)
 /* A pasted error with the name in it, and a log file named after it that
  * cannot be read. */
 static void
-check_explain (const char *name)
+check_explain (const char *name,
+               guint       n)
 {
   RcExplainWindow *explain;
   GtkTextBuffer *buffer;
@@ -398,12 +480,14 @@ check_explain (const char *name)
   results = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (explain), RC_TYPE_EXPLAIN_WINDOW, "results_box"));
   g_assert_nonnull (results);
   assert_shows (results, line, "the explanation's evidence");
+  screenshot (GTK_WIDGET (explain), "explain", n);
 
   /* The error says which file, in a toast. */
   rc_explain_window_open_file (explain, file);
   toast.root = GTK_WIDGET (explain);
   wait_until (is_shown, &toast, "the toast");
   assert_shows (GTK_WIDGET (explain), file_name, "the toast");
+  screenshot (GTK_WIDGET (explain), "toast", n);
 
   g_signal_handlers_disconnect_by_data (explain, &explained);
   gtk_window_destroy (GTK_WINDOW (explain));
@@ -428,7 +512,7 @@ test_sign_in (void)
   for (guint i = 0; i < G_N_ELEMENTS (hostile_names); i++)
     {
       g_test_message ("name %s", hostile_names[i]);
-      check_sign_in (hostile_names[i]);
+      check_sign_in (hostile_names[i], i);
     }
 }
 
@@ -438,7 +522,7 @@ test_explain (void)
   for (guint i = 0; i < G_N_ELEMENTS (hostile_names); i++)
     {
       g_test_message ("name %s", hostile_names[i]);
-      check_explain (hostile_names[i]);
+      check_explain (hostile_names[i], i);
     }
 }
 
