@@ -109,6 +109,20 @@ set_time_row (AdwActionRow *row,
   adw_action_row_set_subtitle (row, text);
 }
 
+/* A group's title and description are markup in libadwaita 1.2, with no
+ * switch to turn that off: plain @title and @description are escaped. */
+static void
+set_group_text (AdwPreferencesGroup *group,
+                const char          *title,
+                const char          *description)
+{
+  g_autofree char *title_markup = title ? g_markup_escape_text (title, -1) : NULL;
+  g_autofree char *description_markup = description ? g_markup_escape_text (description, -1) : NULL;
+
+  adw_preferences_group_set_title (group, title_markup);
+  adw_preferences_group_set_description (group, description_markup);
+}
+
 /* ----------------------------------------------------- remedy panel -- */
 
 static void
@@ -218,8 +232,7 @@ update_panel (RcAccountPage *self)
     return;
   self->panel_cause = g_strdup (cause);
 
-  adw_preferences_group_set_title (self->remedy_group, rc_remedy_get_title (remedy));
-  adw_preferences_group_set_description (self->remedy_group, rc_remedy_get_what_happened (remedy));
+  set_group_text (self->remedy_group, rc_remedy_get_title (remedy), rc_remedy_get_what_happened (remedy));
   gtk_widget_set_visible (GTK_WIDGET (self->remedy_group), TRUE);
 
   user_steps = rc_remedy_dup_user_steps (remedy, provider);
@@ -462,7 +475,7 @@ rc_account_page_update (RcAccountPage *self)
   session = rc_monitor_get_session (self->monitor, account, NULL);
   tokens = session != NULL ? rc_session_get_tokens (session) : NULL;
 
-  adw_preferences_group_set_title (self->status_group, rc_account_get_display_name (account));
+  set_group_text (self->status_group, rc_account_get_display_name (account), NULL);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), rc_format_state_title (state));
   if (cause != NULL && state != RC_CONNECTION_CONNECTED)
     adw_action_row_set_subtitle (self->status_row, rc_cause_get_summary (cause));

@@ -70,6 +70,10 @@ rc_account_row_init (RcAccountRow *self)
 {
   GtkWidget *arrow;
 
+  /* The name is the user's or an admin's, the subtitle may hold it: text,
+   * never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
+
   self->icon = GTK_IMAGE (gtk_image_new ());
   gtk_widget_add_css_class (GTK_WIDGET (self->icon), "rc-state-icon");
   adw_action_row_add_prefix (ADW_ACTION_ROW (self), GTK_WIDGET (self->icon));

@@ -74,6 +74,20 @@ confidence_label (RcConfidence confidence)
     }
 }
 
+/* A group's title and description are markup in libadwaita 1.2: the
+ * remedy's words are text, and so is a cause id that came from a report. */
+static void
+set_group_text (AdwPreferencesGroup *group,
+                const char          *title,
+                const char          *description)
+{
+  g_autofree char *title_markup = title ? g_markup_escape_text (title, -1) : NULL;
+  g_autofree char *description_markup = description ? g_markup_escape_text (description, -1) : NULL;
+
+  adw_preferences_group_set_title (group, title_markup);
+  adw_preferences_group_set_description (group, description_markup);
+}
+
 static void
 add_text_row (AdwPreferencesGroup *group,
               const char          *title,
@@ -102,7 +116,7 @@ add_steps (RcExplainWindow *self,
   if (steps == NULL || steps[0] == NULL)
     return;
   group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, title);
+  set_group_text (group, title, NULL);
   for (guint i = 0; steps[i] != NULL; i++)
     {
       /* Translators: a numbered step, "1. Sign in again" */
@@ -130,9 +144,7 @@ add_finding (RcExplainWindow *self,
   /* Translators: "Sign-In Expired (Clear match)" */
   title = g_strdup_printf (_("%s (%s)"), remedy ? rc_remedy_get_title (remedy) : cause,
                            confidence_label (rc_finding_get_confidence (finding)));
-  adw_preferences_group_set_title (group, title);
-  if (remedy != NULL)
-    adw_preferences_group_set_description (group, rc_remedy_get_what_happened (remedy));
+  set_group_text (group, title, remedy ? rc_remedy_get_what_happened (remedy) : NULL);
   gtk_widget_set_name (GTK_WIDGET (group), cause);
 
   for (guint i = 0; evidence != NULL && evidence[i] != NULL; i++)
@@ -239,8 +251,10 @@ on_file_read (GObject      *source,
   if (diagnosis == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("The file could not be read: %s"), error->message);
+      /* A toast's title is markup, and the message names the file. */
+      g_autofree char *markup = g_markup_escape_text (text, -1);
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (markup));
       return;
     }
   show_diagnosis (self, diagnosis);

@@ -211,11 +211,13 @@ show_page (RcSignInDialog *self,
   update_actions (self);
 }
 
+/* @text is plain text; a toast's title is markup in libadwaita 1.2. */
 static void
 toast (RcSignInDialog *self,
-       const char     *title)
+       const char     *text)
 {
-  AdwToast *toast = adw_toast_new (title);
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (markup);
 
   adw_toast_set_timeout (toast, 3);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);

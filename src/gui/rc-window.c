@@ -78,11 +78,15 @@ lookup_account (RcWindow   *self,
   return rc_account_store_lookup (self->accounts, g_variant_get_string (parameter, NULL));
 }
 
+/* @text is plain text: a toast's title is markup in libadwaita 1.2, and
+ * what is toasted may carry an account's name or a server's words. */
 static void
 toast (RcWindow   *self,
-       const char *title)
+       const char *text)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (markup));
 }
 
 /* ----------------------------------------------------------- banner -- */
