@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "rc-application.h"
+#include "rc-token-set.h"
 
 static gboolean
 demo_asked (int    argc,
@@ -29,6 +30,7 @@ main (int   argc,
 {
   g_autoptr(RcApplication) app = NULL;
 
+  rc_secret_protect_process ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <glib/gi18n.h>
 
+#include "rc-token-set.h"
 #include "rc-cli.h"
 
 /* Beside this program in the build tree; in LIBEXECDIR once installed. */
@@ -43,6 +44,7 @@ main (int   argc,
 {
   g_autofree char *window = NULL;
 
+  rc_secret_protect_process ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -996,6 +996,59 @@ test_oidc_discovery (Fixture       *fixture,
   }
 }
 
+/* The document in *@user_data, made once the port is known. */
+static void
+serve_discovery_later (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query,
+                       gpointer           user_data)
+{
+  serve_discovery (server, msg, path, query, *(char **) user_data);
+}
+
+/* A discovery member of the wrong type is a clear error, not a json-glib
+ * critical (which G_DEBUG=fatal-warnings would turn into a crash here), and
+ * never a quiet "no" to the RFC 9207 iss check. */
+static void
+test_oidc_discovery_wrong_types (void)
+{
+  static const char * const iss_values[] = { "\"yes\"", "1", "{}", "[true]" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (iss_values); i++)
+    {
+      g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+      g_autoptr(GSocketService) service = g_socket_service_new ();
+      g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+      g_autoptr(GSocketAddress) bound = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RcProvider) provider = NULL;
+      g_autofree char *base = NULL;
+      g_autofree char *document = NULL;
+
+      soup_server_add_handler (server, NULL, serve_discovery_later, &document, NULL);
+      g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                                    G_SOCKET_PROTOCOL_TCP, NULL, &bound, NULL));
+      g_signal_connect (service, "incoming", G_CALLBACK (hand_to_server), server);
+      base = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+      document = g_strdup_printf ("{\"issuer\":\"%s\",\"authorization_endpoint\":\"%s/auth\","
+                                  "\"token_endpoint\":\"%s/token\","
+                                  "\"authorization_response_iss_parameter_supported\":%s}",
+                                  base, base, base, iss_values[i]);
+
+      provider = rc_oidc_provider_new (base, "client", NULL, NULL, NULL);
+      rc_provider_resolve_async (provider, NULL, rc_test_on_async_done, &result);
+      rc_test_wait_for_result (&result, NULL, TIMEOUT);
+      g_assert_false (rc_provider_resolve_finish (provider, result, &error));
+      g_assert_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED);
+      g_assert_nonnull (strstr (error->message, "authorization_response_iss_parameter_supported"));
+      g_socket_service_stop (service);
+      g_socket_listener_close (G_SOCKET_LISTENER (service));
+      soup_server_disconnect (server);
+    }
+}
+
 /* A server that answers the token endpoint in bad faith. */
 static void
 serve_hostile (SoupServer        *server,
@@ -1144,6 +1197,7 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/reconnect/oauth/security/random-strings", test_random_strings);
   g_test_add_func ("/reconnect/oauth/insecure-urls", test_insecure_urls);
+  g_test_add_func ("/reconnect/oauth/discovery-wrong-types", test_oidc_discovery_wrong_types);
 
   status = g_test_run ();
   g_string_free (captured_log, TRUE);

@@ -183,6 +183,7 @@ on_discovery (GObject      *source,
   g_autofree char *expected = rc_http_dup_without_slash (priv->issuer);
   g_autofree char *got = NULL;
   JsonObject *object;
+  JsonNode *iss_node;
   GError *error = NULL;
 
   node = g_task_propagate_pointer (G_TASK (result), &error);
@@ -211,6 +212,18 @@ on_discovery (GObject      *source,
       return;
     }
 
+  /* RFC 9207: a server that says it sends `iss` must send it.  A member of
+   * the wrong type is a malformed document, not a "no". */
+  iss_node = json_object_get_member (object, "authorization_response_iss_parameter_supported");
+  if (iss_node != NULL && !JSON_NODE_HOLDS_NULL (iss_node) &&
+      (!JSON_NODE_HOLDS_VALUE (iss_node) || json_node_get_value_type (iss_node) != G_TYPE_BOOLEAN))
+    {
+      g_task_return_new_error (task, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
+                               _("The provider’s configuration document is malformed (%s is not true or false)"),
+                               "authorization_response_iss_parameter_supported");
+      return;
+    }
+
   rc_provider_set_endpoints (self,
                              rc_json_get_string (object, "issuer"),
                              optional_url (object, "authorization_endpoint"),
@@ -219,7 +232,7 @@ on_discovery (GObject      *source,
                              optional_url (object, "revocation_endpoint"),
                              optional_url (object, "userinfo_endpoint"),
                              optional_url (object, "introspection_endpoint"));
-  priv->requires_iss = json_object_get_boolean_member_with_default (object, "authorization_response_iss_parameter_supported", FALSE);
+  priv->requires_iss = iss_node != NULL && JSON_NODE_HOLDS_VALUE (iss_node) && json_node_get_boolean (iss_node);
   g_task_return_boolean (task, TRUE);
 }
 

@@ -14,6 +14,9 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <sys/prctl.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -62,6 +65,24 @@ rc_secret_free (char *secret)
     *p++ = '\0';
 
   g_free (secret);
+}
+
+/**
+ * rc_secret_protect_process:
+ *
+ * For the processes that hold tokens (the window, every command): no core
+ * dump and no ptrace attach by other processes of the same user, so a
+ * crash report or a debugger does not carry the tokens in memory off.  The
+ * kernel's prctl(PR_SET_DUMPABLE, 0) does both.  A developer who needs a
+ * core file sets RECONNECT_DUMPABLE=1.
+ */
+void
+rc_secret_protect_process (void)
+{
+  if (g_strcmp0 (g_getenv ("RECONNECT_DUMPABLE"), "1") == 0)
+    return;
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    g_debug ("Could not make the process undumpable: %s", g_strerror (errno));
 }
 
 static char *

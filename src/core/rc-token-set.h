@@ -51,6 +51,7 @@ char        *rc_token_set_to_json             (RcTokenSet         *self);
 char        *rc_token_set_dup_fingerprint     (RcTokenSet         *self);
 
 void         rc_secret_free                   (char               *secret);
+void         rc_secret_protect_process        (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RcTokenSet, rc_token_set_unref)
 
