@@ -935,6 +935,17 @@ serve_discovery (SoupServer        *server,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
 }
 
+/* The document in *@user_data, made once the port is known. */
+static void
+serve_discovery_later (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query,
+                       gpointer           user_data)
+{
+  serve_discovery (server, msg, path, query, *(char **) user_data);
+}
+
 static gboolean
 hand_to_server (GSocketService    *service,
                 GSocketConnection *connection,
@@ -945,6 +956,33 @@ hand_to_server (GSocketService    *service,
   g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
 
   return soup_server_accept_iostream (user_data, G_IO_STREAM (connection), local, remote, NULL);
+}
+
+/* A discovery server on loopback that serves *@document, accepted by hand
+ * as the simulator does (libsoup 3.2's listener leaks); stop it with
+ * document_server_stop().  Returns its base URL. */
+static char *
+document_server_start (SoupServer      *server,
+                       GSocketService  *service,
+                       char           **document)
+{
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  soup_server_add_handler (server, NULL, serve_discovery_later, document, NULL);
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &bound, NULL));
+  g_signal_connect (service, "incoming", G_CALLBACK (hand_to_server), server);
+  return g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+}
+
+static void
+document_server_stop (SoupServer     *server,
+                      GSocketService *service)
+{
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  soup_server_disconnect (server);
 }
 
 static void
@@ -967,44 +1005,23 @@ test_oidc_discovery (Fixture       *fixture,
   {
     g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
     g_autoptr(GSocketService) service = g_socket_service_new ();
-    g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-    g_autoptr(GSocketAddress) bound = NULL;
     g_autoptr(GAsyncResult) wrong_result = NULL;
     g_autoptr(GError) wrong_error = NULL;
     g_autoptr(RcProvider) wrong = NULL;
     g_autofree char *base = NULL;
-    static const char document[] =
-      "{\"issuer\":\"https://evil.example\",\"authorization_endpoint\":\"https://evil.example/auth\","
-      "\"token_endpoint\":\"https://evil.example/token\"}";
+    g_autofree char *document =
+      g_strdup ("{\"issuer\":\"https://evil.example\",\"authorization_endpoint\":\"https://evil.example/auth\","
+                "\"token_endpoint\":\"https://evil.example/token\"}");
 
-    /* Accepted by hand, as the simulator does: libsoup 3.2's listener leaks. */
-    soup_server_add_handler (server, NULL, serve_discovery, (gpointer) document, NULL);
-    g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
-                                                  G_SOCKET_PROTOCOL_TCP, NULL, &bound, NULL));
-    g_signal_connect (service, "incoming", G_CALLBACK (hand_to_server), server);
-    base = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-
+    base = document_server_start (server, service, &document);
     wrong = rc_oidc_provider_new (base, "client", NULL, NULL, NULL);
     rc_provider_resolve_async (wrong, NULL, rc_test_on_async_done, &wrong_result);
     rc_test_wait_for_result (&wrong_result, NULL, TIMEOUT);
     g_assert_false (rc_provider_resolve_finish (wrong, wrong_result, &wrong_error));
     g_assert_error (wrong_error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH);
     g_assert_null (rc_provider_get_token_endpoint (wrong));
-    g_socket_service_stop (service);
-    g_socket_listener_close (G_SOCKET_LISTENER (service));
-    soup_server_disconnect (server);
+    document_server_stop (server, service);
   }
-}
-
-/* The document in *@user_data, made once the port is known. */
-static void
-serve_discovery_later (SoupServer        *server,
-                       SoupServerMessage *msg,
-                       const char        *path,
-                       GHashTable        *query,
-                       gpointer           user_data)
-{
-  serve_discovery (server, msg, path, query, *(char **) user_data);
 }
 
 /* A discovery member of the wrong type is a clear error, not a json-glib
@@ -1019,19 +1036,12 @@ test_oidc_discovery_wrong_types (void)
     {
       g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
       g_autoptr(GSocketService) service = g_socket_service_new ();
-      g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-      g_autoptr(GSocketAddress) bound = NULL;
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(RcProvider) provider = NULL;
-      g_autofree char *base = NULL;
       g_autofree char *document = NULL;
+      g_autofree char *base = document_server_start (server, service, &document);
 
-      soup_server_add_handler (server, NULL, serve_discovery_later, &document, NULL);
-      g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
-                                                    G_SOCKET_PROTOCOL_TCP, NULL, &bound, NULL));
-      g_signal_connect (service, "incoming", G_CALLBACK (hand_to_server), server);
-      base = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
       document = g_strdup_printf ("{\"issuer\":\"%s\",\"authorization_endpoint\":\"%s/auth\","
                                   "\"token_endpoint\":\"%s/token\","
                                   "\"authorization_response_iss_parameter_supported\":%s}",
@@ -1043,9 +1053,7 @@ test_oidc_discovery_wrong_types (void)
       g_assert_false (rc_provider_resolve_finish (provider, result, &error));
       g_assert_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED);
       g_assert_nonnull (strstr (error->message, "authorization_response_iss_parameter_supported"));
-      g_socket_service_stop (service);
-      g_socket_listener_close (G_SOCKET_LISTENER (service));
-      soup_server_disconnect (server);
+      document_server_stop (server, service);
     }
 }
 
