@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -361,6 +362,141 @@ test_validation (void)
                                       "http://127.0.0.1/reconnect/entra", NULL));
 }
 
+/* Lists every file under @path, relative to @root. */
+static void
+list_tree (const char *root,
+           const char *path,
+           GPtrArray  *names)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_ptr_array_add (names, g_strdup (child + strlen (root) + 1));
+      list_tree (root, child, names);
+    }
+}
+
+/* Someone else's accounts file, built to hurt: ten thousand accounts,
+ * values of megabytes, ids that are paths, plain http.  Each bad entry is
+ * named and left out, the good ones all load, and saving writes nothing
+ * outside the config folder. */
+static void
+test_hostile (Dirs          *dirs,
+              gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (dirs->config, "accounts.ini", NULL);
+  g_autofree char *admin_dir = g_build_filename (dirs->system, "reconnect", "accounts.d", NULL);
+  g_autofree char *admin = g_build_filename (admin_dir, "hostile.ini", NULL);
+  g_autoptr(GString) text = g_string_new ("[reconnect]\nformat=1\n");
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(RcAccountStore) store = NULL;
+  g_autofree char *huge = NULL;
+  const char *problem;
+
+  g_assert_cmpint (g_mkdir_with_parents (dirs->config, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (admin_dir, 0755), ==, 0);
+
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_printf (text, "[account sf-%u]\nprovider=salesforce\nendpoint=https://login.salesforce.com\n"
+                            "client-id=key%u\nkey=%08x-0000-4000-8000-000000000000\nunknown-key=kept out of the way\n",
+                            i, i, i);
+  huge = g_strnfill (1024 * 1024, 'A');
+  g_string_append_printf (text, "[account huge]\nprovider=salesforce\nendpoint=https://login.salesforce.com\n"
+                          "client-id=key\nname=%s\n", huge);
+  g_string_append (text, "[account ../../escape]\nprovider=salesforce\nendpoint=https://login.salesforce.com\nclient-id=key\n"
+                         "[account a/b]\nprovider=salesforce\nendpoint=https://login.salesforce.com\nclient-id=key\n"
+                         "[account plain]\nprovider=oidc\nendpoint=http://idp.example.com\nclient-id=key\n");
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  g_assert_true (g_file_set_contents (admin,
+                                      "[account ..]\nprovider=salesforce\nendpoint=https://login.salesforce.com\nclient-id=k\n"
+                                      "[account acme]\nprovider=salesforce\nendpoint=https://acme.my.salesforce.com\nclient-id=k\n",
+                                      -1, NULL));
+  list_tree (dirs->root, dirs->root, before);
+
+  store = open_store (dirs);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 10001);
+  g_assert_nonnull (rc_account_store_lookup (store, "sf-0"));
+  g_assert_nonnull (rc_account_store_lookup (store, "sf-9999"));
+  g_assert_nonnull (rc_account_store_lookup (store, "acme"));
+  problem = rc_account_store_get_problem (store);
+  g_assert_nonnull (problem);
+  g_assert_nonnull (strstr (problem, "“huge”"));
+  g_assert_nonnull (strstr (problem, "“name” is too long"));
+  g_assert_nonnull (strstr (problem, "“../../escape”"));
+  g_assert_nonnull (strstr (problem, "“a/b”"));
+  g_assert_nonnull (strstr (problem, "“..”"));
+  g_assert_nonnull (strstr (problem, "“plain”"));
+  g_assert_null (rc_account_store_lookup (store, "huge"));
+  g_assert_null (rc_account_store_lookup (store, "../../escape"));
+  g_assert_null (rc_account_store_lookup (store, "plain"));
+
+  /* A save keeps the good accounts and writes only where it always does. */
+  g_assert_true (rc_account_store_save (store, NULL));
+  g_assert_true (rc_account_store_save_state (store, NULL));
+  list_tree (dirs->root, dirs->root, after);
+  for (guint i = 0; i < after->len; i++)
+    {
+      const char *name = g_ptr_array_index (after, i);
+
+      if (!g_ptr_array_find_with_equal_func (before, name, g_str_equal, NULL))
+        g_assert_true (g_str_has_prefix (name, "config/reconnect/") || g_str_has_prefix (name, "state"));
+    }
+  {
+    g_autoptr(RcAccountStore) again = open_store (dirs);
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 10001);
+  }
+}
+
+/* A file too big to be accounts, or not a file at all, is refused at once
+ * (a FIFO without a writer would block the load for ever) and kept aside. */
+static void
+test_not_a_settings_file (Dirs          *dirs,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (dirs->config, "accounts.ini", NULL);
+  g_autofree char *admin_dir = g_build_filename (dirs->system, "reconnect", "accounts.d", NULL);
+  g_autofree char *fifo = g_build_filename (admin_dir, "fifo.ini", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dirs->config, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (admin_dir, 0755), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  {
+    FILE *big = fopen (path, "w");
+
+    /* Sparse: 200 MB that take no disk. */
+    g_assert_nonnull (big);
+    g_assert_cmpint (fputs ("[reconnect]\nformat=1\n", big), >=, 0);
+    g_assert_cmpint (ftruncate (fileno (big), 200 * 1024 * 1024), ==, 0);
+    fclose (big);
+  }
+
+  {
+    g_autoptr(RcAccountStore) store = open_store (dirs);
+    const char *problem = rc_account_store_get_problem (store);
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+    g_assert_nonnull (problem);
+    g_assert_nonnull (strstr (problem, "larger than"));
+    g_assert_nonnull (strstr (problem, "fifo.ini"));
+    g_assert_nonnull (strstr (problem, "not a regular file"));
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+
+  /* The user's FIFO too. */
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  {
+    g_autoptr(RcAccountStore) store = open_store (dirs);
+
+    g_assert_nonnull (strstr (rc_account_store_get_problem (store), "not a regular file"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -374,6 +510,8 @@ main (int   argc,
   ADD ("corrupt", test_corrupt);
   ADD ("atomic-write", test_atomic_write);
   ADD ("follow-changes", test_follow_changes);
+  ADD ("hostile", test_hostile);
+  ADD ("not-a-settings-file", test_not_a_settings_file);
 #undef ADD
   g_test_add_func ("/reconnect/accounts/validation", test_validation);
 

@@ -654,6 +654,29 @@ first_account (JsonNode *root)
   return json_array_get_object_element (json_object_get_array_member (json_node_get_object (root), "accounts"), 0);
 }
 
+static void
+write_accounts_ini (Fixture    *fixture,
+                    const char *contents)
+{
+  g_autofree char *dir = g_build_filename (fixture->config, "reconnect", NULL);
+  g_autofree char *path = g_build_filename (dir, "accounts.ini", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+read_accounts_ini (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->config, "reconnect", "accounts.ini", NULL);
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
 /* ------------------------------------------------------------- cases -- */
 
 static void
@@ -704,6 +727,49 @@ test_add_and_list (Fixture       *fixture,
   g_assert_nonnull (strstr (table.out, "\nentra-1 "));
   g_assert_nonnull (strstr (table.out, "\noidc-1 "));
   g_assert_cmpstr (table.err, ==, "");
+}
+
+/* A name or user from a server or someone's accounts file that holds
+ * escape sequences (OSC 52 writes the terminal's clipboard) prints
+ * defused, in the table and in JSON. */
+static void
+test_escapes (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_auto(RcTestRun) table = { 0 };
+  g_auto(RcTestRun) json = { 0 };
+  g_autofree char *contents = NULL;
+
+  if (fixture->dir == NULL)
+    return;
+
+  contents = g_strdup_printf ("[reconnect]\nformat=1\n"
+                              "[account salesforce-1]\nprovider=salesforce\nendpoint=%s\nclient-id=%s\n"
+                              "name=R&D \033]52;c;cm0gLXJmIH4=\007Sales\n"
+                              "user=eve\033[2J\033[1;31m@example.com\xc2\x9b" "0m\n",
+                              fixture->root, fixture->client_id);
+  write_accounts_ini (fixture, contents);
+
+  RUN (fixture, &table, "list");
+  g_assert_cmpint (table.status, ==, EXIT_OK);
+  g_assert_nonnull (strstr (table.out, "salesforce-1"));
+  g_assert_nonnull (strstr (table.out, "@example.com"));
+  RUN (fixture, &json, "list", "--json");
+  g_assert_cmpint (json.status, ==, EXIT_OK);
+  {
+    g_autoptr(JsonNode) root = parse_object (json.out);
+    JsonObject *account = find_account (assert_accounts_contract (root), "salesforce-1");
+
+    g_assert_nonnull (strstr (get_string (account, "name"), "Sales"));
+  }
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *out = i == 0 ? table.out : json.out;
+
+      g_assert_null (strchr (out, '\033'));
+      g_assert_null (strchr (out, '\007'));
+      g_assert_null (strstr (out, "\xc2\x9b"));
+    }
 }
 
 static void
@@ -952,27 +1018,6 @@ other_sim_stop (OtherSim *other)
   g_clear_object (&other->process);
   g_free (other->root);
   g_free (other->control);
-}
-
-static void
-write_accounts_ini (Fixture    *fixture,
-                    const char *contents)
-{
-  g_autofree char *path = g_build_filename (fixture->config, "reconnect", "accounts.ini", NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, contents, -1, &error));
-  g_assert_no_error (error);
-}
-
-static char *
-read_accounts_ini (Fixture *fixture)
-{
-  g_autofree char *path = g_build_filename (fixture->config, "reconnect", "accounts.ini", NULL);
-  char *contents = NULL;
-
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  return contents;
 }
 
 /* The leak an audit found: sign out while the keyring cannot be reached,
@@ -1470,6 +1515,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/reconnect/cli-admin/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("add-and-list", test_add_and_list);
+  ADD ("escapes", test_escapes);
   ADD ("usage-errors", test_usage_errors);
   ADD ("check-exit-codes", test_check_exit_codes);
   ADD ("browser-sign-in", test_browser_sign_in);

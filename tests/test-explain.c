@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
 
@@ -180,6 +183,80 @@ test_unreadable (void)
   g_assert_cmpint (dir.status, ==, 4);
 }
 
+/* What cannot be read to an end is refused at once, not waited on: a FIFO
+ * without a writer, a device that never ends. */
+static void
+test_not_a_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("reconnect-explain-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "Trace.log", NULL);
+  const char *paths[] = { fifo, "/dev/zero" };
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_auto(RcTestRun) run = { 0 };
+
+      rc_test_run_reconnect (&run, TIMEOUT_SECONDS, "explain", "--file", paths[i], NULL);
+      g_assert_true (run.finished);
+      g_assert_cmpint (run.status, ==, 4);
+      g_assert_nonnull (strstr (run.err, paths[i]));
+      g_assert_nonnull (strstr (run.err, "not a regular file"));
+    }
+  g_remove (fifo);
+  g_rmdir (dir);
+}
+
+/* Standard input may be anything: a stream that never ends is read up to
+ * the limit and explained, and said to be cut. */
+static void
+test_endless_stdin (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) root = NULL;
+
+  g_subprocess_launcher_set_stdin_file_path (launcher, "/dev/zero");
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("RECONNECT_BIN"), "explain", "--json", "-", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  root = parse_output (out);
+  g_assert_true (json_object_get_boolean_member (root, "truncated"));
+}
+
+/* A log's escape sequences (colours, OSC 52 that writes the clipboard)
+ * never reach the terminal: the evidence shows them defused. */
+static void
+test_escapes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("reconnect-explain-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "Trace.log", NULL);
+  g_auto(RcTestRun) run = { 0 };
+  g_auto(RcTestRun) json = { 0 };
+
+  g_assert_true (g_file_set_contents (path,
+                                      "2026-12-03 \033]52;c;cm0gLXJmIH4=\007 {\"error\":\"invalid_grant\","
+                                      "\"error_description\":\"expired access/refresh token\"} \033[2J\033[31m\xc2\x9b" "31m\n",
+                                      -1, NULL));
+  rc_test_run_reconnect (&run, TIMEOUT_SECONDS, "explain", "--file", path, NULL);
+  g_assert_true (run.finished);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "invalid_grant"));
+  g_assert_null (strchr (run.out, '\033'));
+  g_assert_null (strstr (run.out, "\xc2\x9b"));
+  g_assert_null (strchr (run.out, '\007'));
+
+  rc_test_run_reconnect (&json, TIMEOUT_SECONDS, "explain", "--json", "--file", path, NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_null (strstr (json.out, "\xc2\x9b"));
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 static void
 test_help (void)
 {
@@ -207,6 +284,9 @@ main (int   argc,
   g_test_add_func ("/reconnect/explain/usage", test_usage);
   g_test_add_func ("/reconnect/explain/unreadable", test_unreadable);
   g_test_add_func ("/reconnect/explain/help", test_help);
+  g_test_add_func ("/reconnect/explain/not-a-file", test_not_a_file);
+  g_test_add_func ("/reconnect/explain/endless-stdin", test_endless_stdin);
+  g_test_add_func ("/reconnect/explain/escapes", test_escapes);
 
   return g_test_run ();
 }

@@ -907,8 +907,14 @@ rc_cli_table_print (RcCliTable *table)
             for (glong pad = g_utf8_strlen (row[c], -1); pad < widths[c] + 2; pad++)
               g_string_append_c (line, ' ');
         }
+      /* Our own escape, written past the print handler that strips every
+       * escape from what is printed (see rc_cli_run()). */
       if (r == 0 && bold)
-        g_print ("\033[1m%s\033[0m\n", line->str);
+        {
+          fputs ("\033[1m", stdout);
+          g_print ("%s", line->str);
+          fputs ("\033[0m\n", stdout);
+        }
       else
         g_print ("%s\n", line->str);
     }

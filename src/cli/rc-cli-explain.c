@@ -18,6 +18,7 @@
 #include "rc-cli.h"
 #include "rc-cli-explain.h"
 #include "rc-diagnosis.h"
+#include "rc-local-file.h"
 #include "rc-remedy.h"
 
 static const char *
@@ -251,11 +252,10 @@ rc_cli_explain (int    argc,
 
   if (file != NULL)
     {
-      g_autoptr(GFile) gfile = g_file_new_for_commandline_arg (file);
-      g_autoptr(GFileInputStream) stream = g_file_read (gfile, NULL, &error);
+      g_autoptr(GInputStream) stream = rc_local_file_open (file, &error);
 
       if (stream != NULL)
-        diagnosis = explain_stream (G_INPUT_STREAM (stream), &error);
+        diagnosis = explain_stream (stream, &error);
       if (diagnosis == NULL)
         {
           /* TRANSLATORS: a file name, then why it could not be read */

@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 
 #include "rc-cli.h"
+#include "rc-text.h"
 #include "rc-cli-accounts.h"
 #include "rc-cli-explain.h"
 #include "rc-cli-report.h"
@@ -215,6 +216,40 @@ rc_cli_handles (int    argc,
  *
  * Returns: the process exit status, one of #RcCliExit
  */
+/* Everything printed passes here: a user name from a server, an id from
+ * someone's accounts file or a line of a log may hold escape sequences
+ * (colours, a fake prompt, OSC 52 writing the clipboard), and none reaches
+ * the terminal. */
+static void
+print_to (FILE       *stream,
+          const char *string)
+{
+  g_autofree char *safe = rc_text_printable (string, 0, RC_TEXT_KEEP_LINES);
+  const char *charset;
+
+  if (g_get_charset (&charset))
+    fputs (safe, stream);
+  else
+    {
+      g_autofree char *local = g_convert_with_fallback (safe, -1, charset, "UTF-8", "?", NULL, NULL, NULL);
+
+      fputs (local != NULL ? local : safe, stream);
+    }
+}
+
+static void
+print_safely (const char *string)
+{
+  print_to (stdout, string);
+}
+
+static void
+printerr_safely (const char *string)
+{
+  print_to (stderr, string);
+  fflush (stderr);
+}
+
 int
 rc_cli_run (int    argc,
             char **argv)
@@ -222,6 +257,9 @@ rc_cli_run (int    argc,
   const Command *command;
 
   g_return_val_if_fail (rc_cli_handles (argc, argv), RC_CLI_EXIT_USAGE);
+
+  g_set_print_handler (print_safely);
+  g_set_printerr_handler (printerr_safely);
 
   command = find_command (argv[1]);
   if (command != NULL)

@@ -21,6 +21,8 @@
 #include "rc-account-store.h"
 #include "rc-file-lock.h"
 #include "rc-http.h"
+#include "rc-local-file.h"
+#include "rc-text.h"
 #include "rc-protocol-error.h"
 
 #define GROUP_PREFIX "account "
@@ -28,6 +30,10 @@
 /* A change to accounts.ini holds its lock only while it reads, merges and
  * writes the file: milliseconds, unless the disk stalls. */
 #define LOCK_TIMEOUT_MS 10000
+
+/* Outside input, bounded: see load_file(). */
+#define MAX_ID_LENGTH 64
+#define MAX_VALUE_LENGTH 8192
 
 struct _RcAccountStore
 {
@@ -117,6 +123,12 @@ set_aside (RcAccountStore *self,
   g_autofree char *aside = g_strdup_printf ("%s.unreadable-%s", path, stamp);
   g_autofree char *text = NULL;
 
+  /* Never over another file set aside the same second. */
+  for (guint n = 2; g_file_test (aside, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK); n++)
+    {
+      g_free (aside);
+      aside = g_strdup_printf ("%s.unreadable-%s-%u", path, stamp, n);
+    }
   if (g_rename (path, aside) == 0)
     text = g_strdup_printf (_("Your saved accounts could not be read (%s), so Reconnect started without them. "
                               "The file was kept as %s."), why, aside);
@@ -126,10 +138,47 @@ set_aside (RcAccountStore *self,
   add_problem (self, text);
 }
 
+/* Ids name keyfile groups and show in the command line: letters, digits
+ * and a few marks, never a path or a control character. */
+static gboolean
+id_is_valid (const char *id)
+{
+  gsize length = strlen (id);
+
+  if (length == 0 || length > MAX_ID_LENGTH || id[0] == '.' || id[0] == '-')
+    return FALSE;
+  return strspn (id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-@") == length;
+}
+
+/* A value longer than any address or name could be is an error in the
+ * file, not something to keep in memory. */
+static gboolean
+values_fit (GKeyFile    *file,
+            const char  *group,
+            GError     **error)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (file, group, NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autofree char *value = g_key_file_get_value (file, group, keys[i], NULL);
+
+      if (value != NULL && strlen (value) > MAX_VALUE_LENGTH)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       /* TRANSLATORS: a key of an accounts file */
+                       _("the value of “%s” is too long"), keys[i]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static RcAccount *
-account_from_group (GKeyFile   *file,
-                    const char *group,
-                    gboolean    provisioned)
+account_from_group (GKeyFile    *file,
+                    const char  *group,
+                    gboolean     provisioned,
+                    GError     **error)
 {
   g_autofree char *provider = g_key_file_get_string (file, group, "provider", NULL);
   g_autofree char *endpoint = g_key_file_get_string (file, group, "endpoint", NULL);
@@ -142,10 +191,19 @@ account_from_group (GKeyFile   *file,
   const char *id = group + strlen (GROUP_PREFIX);
   RcAccount *account;
 
-  if (*id == '\0' || !rc_account_validate (provider, endpoint, client_id, redirect, NULL))
+  if (!id_is_valid (id))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("its id may hold only letters, digits and “.”, “_”, “-”, “@”"));
+      return NULL;
+    }
+  if (!values_fit (file, group, error) ||
+      !rc_account_validate (provider, endpoint, client_id, redirect, error))
     return NULL;
   /* Another Entra cloud (or the simulator): https, or http on loopback. */
-  if (authority != NULL && !rc_http_check_url (authority, NULL))
+  if (authority != NULL && !rc_http_check_url (authority, error))
+    return NULL;
+  if (environment != NULL && !rc_http_check_url (environment, error))
     return NULL;
 
   account = rc_account_new (id, provider, endpoint, client_id);
@@ -166,19 +224,49 @@ account_from_group (GKeyFile   *file,
   return account;
 }
 
-static void
+/* Reads @path (at most %RC_LOCAL_FILE_MAX_SETTINGS, a regular file) into
+ * @file; %NULL and no error if it is not there. */
+static char *
+read_settings (const char  *path,
+               GKeyFile    *file,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  contents = rc_local_file_read (path, RC_LOCAL_FILE_MAX_SETTINGS, &length, &local_error);
+  if (contents == NULL)
+    {
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!g_key_file_load_from_data (file, contents, length, G_KEY_FILE_NONE, error))
+    return NULL;
+  return g_steal_pointer (&contents);
+}
+
+/* Adds the accounts of one file.  What is wrong with one account (an id
+ * that could be a path, a value of megabytes, an http address) leaves that
+ * account out and says so; the others still load.  Returns the text read,
+ * for the user's file: what this process saw, to tell others' writes by. */
+static char *
 load_file (RcAccountStore *self,
            const char     *path,
            gboolean        provisioned)
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *contents = NULL;
   g_auto(GStrv) groups = NULL;
 
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &error))
+  contents = read_settings (path, file, &error);
+  if (contents == NULL)
     {
-      if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return;
+      if (error == NULL)
+        return NULL;
       if (provisioned)
         {
           g_autofree char *text = g_strdup_printf (_("The accounts your administrator set up in %s could not be read: %s"),
@@ -187,46 +275,57 @@ load_file (RcAccountStore *self,
         }
       else
         set_aside (self, path, error->message);
-      return;
+      return NULL;
     }
 
   if (!provisioned && g_key_file_get_integer (file, "reconnect", "format", NULL) != RC_ACCOUNT_STORE_FORMAT)
     {
       set_aside (self, path, _("it was written in a format this version does not know"));
-      return;
+      return NULL;
     }
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    g_hash_table_add (seen, (gpointer) rc_account_get_id (g_ptr_array_index (self->accounts, i)));
 
   groups = g_key_file_get_groups (file, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     {
       g_autoptr(RcAccount) account = NULL;
+      g_autoptr(GError) account_error = NULL;
+      const char *id = groups[i] + strlen (GROUP_PREFIX);
 
       if (!g_str_has_prefix (groups[i], GROUP_PREFIX))
         continue;
       /* An administrator's account wins over a user's with the same id. */
-      if (rc_account_store_lookup (self, groups[i] + strlen (GROUP_PREFIX)) != NULL)
+      if (g_hash_table_contains (seen, id))
         continue;
 
-      account = account_from_group (file, groups[i], provisioned);
+      account = account_from_group (file, groups[i], provisioned, &account_error);
       if (account == NULL)
         {
-          g_autofree char *text = g_strdup_printf (_("The account “%s” in %s is incomplete and was left out."),
-                                                   groups[i] + strlen (GROUP_PREFIX), path);
+          g_autofree char *shown = rc_text_printable (id, MAX_ID_LENGTH, RC_TEXT_ONE_LINE);
+          g_autofree char *text = g_strdup_printf (_("The account “%s” in %s was left out: %s."),
+                                                   shown, path, account_error->message);
           add_problem (self, text);
           continue;
         }
+      g_hash_table_add (seen, (gpointer) rc_account_get_id (account));
       g_ptr_array_add (self->accounts, g_steal_pointer (&account));
     }
+  return provisioned ? NULL : g_steal_pointer (&contents);
 }
 
-static void
+/* Returns the text read, as load_file() does. */
+static char *
 load_state (RcAccountStore *self)
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_autofree char *path = state_path (self);
+  g_autofree char *contents = read_settings (path, file, NULL);
 
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL))
-    return;   /* run-time state is a cache: start fresh */
+  /* Run-time state is a cache: if it cannot be read, start fresh. */
+  if (contents == NULL)
+    return NULL;
 
   for (guint i = 0; i < self->accounts->len; i++)
     {
@@ -250,16 +349,13 @@ load_state (RcAccountStore *self)
         rc_account_set_history (account, (const char * const *) history);
       }
     }
+  return g_steal_pointer (&contents);
 }
 
 static char *
 read_seen (const char *path)
 {
-  char *contents = NULL;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return NULL;
-  return contents;
+  return rc_local_file_read (path, RC_LOCAL_FILE_MAX_SETTINGS, NULL, NULL);
 }
 
 /* Reads every account into a new list; an account that @keep holds under
@@ -269,7 +365,6 @@ load_all (RcAccountStore *self,
           GPtrArray      *keep)
 {
   g_autofree char *path = NULL;
-  g_autofree char *state = state_path (self);
 
   g_clear_pointer (&self->problem, g_free);
 
@@ -293,9 +388,8 @@ load_all (RcAccountStore *self,
     }
 
   path = accounts_path (self);
-  load_file (self, path, FALSE);
   g_free (self->accounts_seen);
-  self->accounts_seen = read_seen (path);
+  self->accounts_seen = load_file (self, path, FALSE);
 
   for (guint i = 0; keep != NULL && i < self->accounts->len; i++)
     for (guint j = 0; j < keep->len; j++)
@@ -306,9 +400,8 @@ load_all (RcAccountStore *self,
           g_ptr_array_index (self->accounts, i) = g_object_ref (g_ptr_array_index (keep, j));
         }
 
-  load_state (self);
   g_free (self->state_seen);
-  self->state_seen = read_seen (state);
+  self->state_seen = load_state (self);
 }
 
 /**
@@ -361,9 +454,8 @@ on_reread (gpointer user_data)
   else if (g_strcmp0 (state, self->state_seen) != 0)
     {
       g_debug ("state.ini changed on disk: reading it again");
-      load_state (self);
       g_free (self->state_seen);
-      self->state_seen = g_steal_pointer (&state);
+      self->state_seen = load_state (self);
     }
   return G_SOURCE_REMOVE;
 }
@@ -531,7 +623,7 @@ merge_others (RcAccountStore *self,
       if (!g_str_has_prefix (groups[i], GROUP_PREFIX) || g_key_file_has_group (base, groups[i]) ||
           rc_account_store_lookup (self, id) != NULL)
         continue;
-      account = account_from_group (theirs, groups[i], FALSE);
+      account = account_from_group (theirs, groups[i], FALSE, NULL);
       if (account == NULL)
         continue;
       g_debug ("Account %s was added by another process", id);

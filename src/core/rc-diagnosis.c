@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "rc-diagnosis.h"
+#include "rc-local-file.h"
 #include "rc-json.h"
 
 #define READ_CHUNK  (64 * 1024)
@@ -1689,8 +1690,9 @@ starts_like_json (const char *data,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a read error
  *
- * Explains a log of any size one line at a time, in fixed memory: lines
- * longer than %RC_DIAGNOSIS_MAX_LINE are read only up to it.  A stream that
+ * Explains a log one line at a time, in fixed memory, up to
+ * %RC_DIAGNOSIS_MAX_INPUT bytes: lines longer than %RC_DIAGNOSIS_MAX_LINE
+ * are read only up to it.  A stream that
  * is one JSON document of at most %RC_DIAGNOSIS_MAX_TEXT bytes (a saved
  * error body) is parsed whole.  UTF-8, or UTF-16 with a byte order mark.
  * Blocks: call it from a thread.
@@ -1709,6 +1711,7 @@ rc_diagnosis_new_from_stream (GInputStream  *stream,
   g_autofree char *line = NULL;
   Splitter splitter;
   gboolean first = TRUE;
+  guint64 total = 0;
 
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -1743,6 +1746,12 @@ rc_diagnosis_new_from_stream (GInputStream  *stream,
         }
       if (n == 0)
         break;
+      total += n;
+      if (total > RC_DIAGNOSIS_MAX_INPUT)
+        {
+          explainer->truncated = TRUE;
+          break;
+        }
 
       if (first && n >= 3 && memcmp (chunk, "\xef\xbb\xbf", 3) == 0)
         {
@@ -1787,11 +1796,16 @@ read_file_thread (GTask        *task,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
-  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autofree char *path = g_file_get_path (task_data);
   RcDiagnosis *diagnosis;
   GError *error = NULL;
 
-  stream = g_file_read (task_data, cancellable, &error);
+  /* A local FIFO or device would block or never end: regular files only. */
+  if (path != NULL)
+    stream = rc_local_file_open (path, &error);
+  else
+    stream = G_INPUT_STREAM (g_file_read (task_data, cancellable, &error));
   if (stream == NULL)
     {
       g_task_return_error (task, error);

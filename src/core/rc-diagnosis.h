@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 
 /* Pasted text past this many bytes is not read. */
 #define RC_DIAGNOSIS_MAX_TEXT     (1024 * 1024)
+/* A log or standard input past this many bytes is not read (the rest of a
+ * stream that never ends, /dev/zero say, is never waited for). */
+#define RC_DIAGNOSIS_MAX_INPUT    (256 * 1024 * 1024)
 /* A log line past this many bytes is read only up to it. */
 #define RC_DIAGNOSIS_MAX_LINE     (8 * 1024)
 /* Log lines kept as evidence per finding (one error keeps all its fields),
