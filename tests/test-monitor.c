@@ -393,7 +393,7 @@ test_causes (void)
 {
   const char * const *causes = rc_cause_list ();
 
-  g_assert_cmpuint (g_strv_length ((char **) causes), ==, 27);
+  g_assert_cmpuint (g_strv_length ((char **) causes), ==, 28);
   for (guint i = 0; causes[i] != NULL; i++)
     {
       RcConnectionState state = rc_cause_get_state (causes[i]);

@@ -15,6 +15,9 @@
 #include <libsoup/soup.h>
 
 #include "rc-authorization.h"
+#include "rc-cause.h"
+#include "rc-classifier.h"
+#include "rc-http.h"
 #include "rc-device-authorization.h"
 #include "rc-entra-provider.h"
 #include "rc-oidc-provider.h"
@@ -1057,6 +1060,47 @@ test_oidc_discovery_wrong_types (void)
     }
 }
 
+/* Mix-up: a document of the right issuer that sends a token elsewhere (to
+ * another host, another port, plain http) is refused whole, with what and
+ * where in the message; none of its endpoints is kept. */
+static void
+test_oidc_discovery_endpoints (void)
+{
+  static const struct { const char *member; const char *url; int code; } cases[] = {
+    { "token_endpoint", "https://evil.example/token", RC_OAUTH_ERROR_ISSUER_MISMATCH },
+    { "revocation_endpoint", "http://evil.example/revoke", RC_OAUTH_ERROR_INSECURE_URL },
+    { "userinfo_endpoint", "http://127.0.0.1:1/userinfo", RC_OAUTH_ERROR_ISSUER_MISMATCH },
+    { "device_authorization_endpoint", "https://login.example.com.evil.example/device", RC_OAUTH_ERROR_ISSUER_MISMATCH },
+    { "introspection_endpoint", "https://oauth2.googleapis.com/introspect", RC_OAUTH_ERROR_ISSUER_MISMATCH },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+      g_autoptr(GSocketService) service = g_socket_service_new ();
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RcProvider) provider = NULL;
+      g_autofree char *document = NULL;
+      g_autofree char *base = document_server_start (server, service, &document);
+
+      document = g_strdup_printf ("{\"issuer\":\"%s\",\"authorization_endpoint\":\"%s/auth\","
+                                  "\"token_endpoint\":\"%s/token\",\"%s\":\"%s\"}",
+                                  base, base, base, cases[i].member, cases[i].url);
+      g_test_message ("%s", document);
+
+      provider = rc_oidc_provider_new (base, "client", NULL, NULL, NULL);
+      rc_provider_resolve_async (provider, NULL, rc_test_on_async_done, &result);
+      rc_test_wait_for_result (&result, NULL, TIMEOUT);
+      g_assert_false (rc_provider_resolve_finish (provider, result, &error));
+      g_assert_error (error, RC_OAUTH_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].member));
+      g_assert_nonnull (strstr (error->message, cases[i].url));
+      g_assert_null (rc_provider_get_token_endpoint (provider));
+      document_server_stop (server, service);
+    }
+}
+
 /* A server that answers the token endpoint in bad faith. */
 static void
 serve_hostile (SoupServer        *server,
@@ -1068,7 +1112,25 @@ serve_hostile (SoupServer        *server,
   const char *mode = *(const char **) user_data;
 
   soup_server_message_set_status (msg, 200, NULL);
-  if (g_str_equal (mode, "huge"))
+  if (g_str_equal (mode, "portal"))
+    {
+      static const char page[] = "<html><body><form action=\"/login\">Welcome to Hotel Wi-Fi. Accept the terms"
+                                 "</form></body></html>";
+
+      soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_STATIC, page, strlen (page));
+    }
+  else if (g_str_equal (mode, "redirect"))
+    soup_server_message_set_redirect (msg, 302, "http://portal.invalid/login?continue=token");
+  else if (g_str_equal (mode, "huge-500"))
+    {
+      gsize size = 3 * 1024 * 1024;
+      char *body = g_malloc (size);
+
+      memset (body, 'x', size);
+      soup_server_message_set_status (msg, 500, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_TAKE, body, size);
+    }
+  else if (g_str_equal (mode, "huge"))
     {
       gsize size = 2 * 1024 * 1024;
       char *body = g_malloc (size);
@@ -1129,9 +1191,121 @@ test_hostile_replies (Fixture       *fixture,
       g_assert_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED);
     }
 
+  /* What stands in for the service is named for what it is: a hotspot's
+   * page (a 200 web page, or a redirect, never followed) is the network's
+   * sign-in, a 500 of megabytes an outage; neither is the user's sign-in. */
+  {
+    static const struct { const char *mode; int code; guint status; const char *cause; } cases[] = {
+      { "portal", RC_OAUTH_ERROR_MALFORMED, 200, "captive-portal" },
+      { "redirect", RC_OAUTH_ERROR_HTTP, 302, "captive-portal" },
+      { "huge-500", RC_OAUTH_ERROR_HTTP, 500, "service-unavailable" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(RcTokenSet) renewed = NULL;
+        g_autoptr(GError) error = NULL;
+        RcProtocolError *problem;
+
+        mode = cases[i].mode;
+        g_test_message ("%s", mode);
+        renewed = refresh (provider, tokens, &error);
+        g_assert_null (renewed);
+        g_assert_error (error, RC_OAUTH_ERROR, cases[i].code);
+        problem = rc_oauth_error_get_protocol_error (error);
+        g_assert_nonnull (problem);
+        g_assert_cmpuint (rc_protocol_error_get_http_status (problem), ==, cases[i].status);
+        g_assert_cmpstr (rc_classifier_classify_error (error, NULL), ==, cases[i].cause);
+        g_assert_cmpint (rc_cause_get_state (cases[i].cause), ==, RC_CONNECTION_OFFLINE);
+      }
+  }
+
   g_socket_service_stop (service);
   g_socket_listener_close (G_SOCKET_LISTENER (service));
   soup_server_disconnect (server);
+}
+
+/* A server that sends its headers, then one byte a second for ever. */
+static void
+drip (GObject      *source,
+      GAsyncResult *result,
+      gpointer      user_data);
+
+static gboolean
+drip_again (gpointer user_data)
+{
+  GSocketConnection *connection = user_data;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  g_output_stream_write_all_async (out, " ", 1, G_PRIORITY_DEFAULT, NULL, drip, connection);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+drip (GObject      *source,
+      GAsyncResult *result,
+      gpointer      user_data)
+{
+  GSocketConnection *connection = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      g_object_unref (connection);
+      return;
+    }
+  g_timeout_add_seconds (1, drip_again, connection);
+}
+
+static gboolean
+on_drip_incoming (GSocketService    *service,
+                  GSocketConnection *connection,
+                  GObject           *source_object,
+                  gpointer           user_data)
+{
+  static const char headers[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{";
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  g_output_stream_write_all_async (out, headers, strlen (headers), G_PRIORITY_DEFAULT, NULL, drip,
+                                   g_object_ref (connection));
+  return TRUE;
+}
+
+/* libsoup's timeout measures only silence: a server that drips a byte a
+ * second would hold a check for ever.  Every exchange has a deadline; here
+ * the only thing that can end it (the drip never stops, nor falls silent
+ * for the 30 s of the silence limit). */
+static void
+test_deadline (void)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(SoupSession) session = rc_http_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(RcHttpReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  const GError *transport;
+
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &bound, NULL));
+  g_signal_connect (service, "incoming", G_CALLBACK (on_drip_incoming), NULL);
+  url = g_strdup_printf ("http://127.0.0.1:%u/token", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  rc_http_session_set_deadline (session, 3);
+  msg = soup_message_new ("GET", url);
+  rc_http_send_async (session, msg, "token", NULL, rc_test_on_async_done, &result);
+  rc_test_wait_for_result (&result, NULL, RC_HTTP_TIMEOUT_SECONDS - 5);
+  reply = rc_http_send_finish (result, &error);
+  g_assert_null (reply);
+  g_assert_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_TRANSPORT);
+  transport = rc_protocol_error_get_transport_error (rc_oauth_error_get_protocol_error (error));
+  g_assert_error (transport, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_nonnull (strstr (error->message, "within 3 seconds"));
+
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
 }
 
 static void
@@ -1206,6 +1380,8 @@ main (int   argc,
   g_test_add_func ("/reconnect/oauth/security/random-strings", test_random_strings);
   g_test_add_func ("/reconnect/oauth/insecure-urls", test_insecure_urls);
   g_test_add_func ("/reconnect/oauth/discovery-wrong-types", test_oidc_discovery_wrong_types);
+  g_test_add_func ("/reconnect/oauth/deadline", test_deadline);
+  g_test_add_func ("/reconnect/oauth/discovery-endpoints", test_oidc_discovery_endpoints);
 
   status = g_test_run ();
   g_string_free (captured_log, TRUE);

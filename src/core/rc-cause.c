@@ -75,6 +75,8 @@ static const RcCause causes[] = {
     N_("The service cannot be reached.") },
   { "tls-error", ADMIN, NEEDS_ADMIN, FALSE,
     N_("The service’s certificate is not trusted.") },
+  { "captive-portal", USER, OFFLINE, FALSE,
+    N_("This network asks you to sign in to it first.") },
   { "proxy-auth-required", USER, OFFLINE, FALSE,
     N_("The network proxy asks you to sign in.") },
   { "clock-skew", USER, SIGN_IN, FALSE,

@@ -259,7 +259,14 @@ classify_protocol (const RcProtocolError     *problem,
       return;
     }
 
-  if (status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
+  /* A web page where the service answers in JSON, or a redirect where it
+   * answers at all: something on the network stands in for the service,
+   * most often a hotspot's sign-in page.  Not the user's sign-in. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) && g_strcmp0 (rc_protocol_error_get_media_type (problem), "text/html") == 0)
+    add (out, "captive-portal", RC_CONFIDENCE_HIGH);
+  else if (SOUP_STATUS_IS_REDIRECTION (status))
+    add (out, "captive-portal", RC_CONFIDENCE_MEDIUM);
+  else if (status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
     add (out, "proxy-auth-required", RC_CONFIDENCE_HIGH);
   else if (status == 429)
     add (out, "rate-limited", RC_CONFIDENCE_HIGH);

@@ -61,29 +61,27 @@ int_member (JsonObject *object,
   return node != NULL && rc_json_node_get_integer (node, 0, G_MAXINT32, &value) ? value : fallback;
 }
 
-static void
-on_started (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+/**
+ * rc_device_authorization_apply_reply:
+ * @self: a #RcDeviceAuthorization
+ * @node: the device authorization endpoint's answer, as parsed
+ * @error: return location for a #GError
+ *
+ * Takes the codes, the address (https, or loopback) and the times of
+ * @reply (RFC 8628 section 3.2), the times bounded.
+ *
+ * Returns: %TRUE if @reply was a usable answer
+ */
+gboolean
+rc_device_authorization_apply_reply (RcDeviceAuthorization  *self,
+                                     JsonNode               *node,
+                                     GError                **error)
 {
-  g_autoptr(GTask) task = user_data;
-  RcDeviceAuthorization *self = g_task_get_source_object (task);
-  g_autoptr(RcHttpReply) reply = NULL;
-  g_autoptr(JsonNode) node = NULL;
   JsonObject *object;
   const char *uri;
-  GError *error = NULL;
 
-  reply = rc_http_send_finish (result, &error);
-  if (reply != NULL && !SOUP_STATUS_IS_SUCCESSFUL (reply->status))
-    error = rc_http_reply_to_error (reply, "device");
-  else if (reply != NULL)
-    node = rc_http_reply_parse_json (reply, "device", &error);
-  if (node == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  g_return_val_if_fail (RC_IS_DEVICE_AUTHORIZATION (self), FALSE);
+  g_return_val_if_fail (node != NULL, FALSE);
 
   object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   uri = object ? text_member (object, "verification_uri") : NULL;
@@ -92,9 +90,9 @@ on_started (GObject      *source,
   if (object == NULL || text_member (object, "device_code") == NULL ||
       text_member (object, "user_code") == NULL || uri == NULL || !rc_http_check_url (uri, NULL))
     {
-      g_task_return_new_error (task, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
-                               _("The provider’s answer lacks the code or the address to enter it at"));
-      return;
+      g_set_error_literal (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
+                           _("The provider’s answer lacks the code or the address to enter it at"));
+      return FALSE;
     }
 
   g_free (self->device_code);
@@ -111,6 +109,36 @@ on_started (GObject      *source,
   self->interval = CLAMP (int_member (object, "interval", DEFAULT_INTERVAL), 1, 60);
   self->deadline = g_get_monotonic_time () + (gint64) self->expires_in * G_USEC_PER_SEC;
 
+  return TRUE;
+}
+
+static void
+on_started (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RcDeviceAuthorization *self = g_task_get_source_object (task);
+  g_autoptr(RcHttpReply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+
+  reply = rc_http_send_finish (result, &error);
+  if (reply != NULL && !SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    error = rc_http_reply_to_error (reply, "device");
+  else if (reply != NULL)
+    node = rc_http_reply_parse_json (reply, "device", &error);
+  if (node == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!rc_device_authorization_apply_reply (self, node, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 

@@ -23,6 +23,9 @@ void                   rc_device_authorization_start_async          (RcDeviceAut
 gboolean               rc_device_authorization_start_finish         (RcDeviceAuthorization  *self,
                                                                      GAsyncResult           *result,
                                                                      GError                **error);
+gboolean               rc_device_authorization_apply_reply          (RcDeviceAuthorization  *self,
+                                                                    JsonNode               *node,
+                                                                    GError                **error);
 const char            *rc_device_authorization_get_user_code        (RcDeviceAuthorization  *self);
 const char            *rc_device_authorization_get_verification_uri (RcDeviceAuthorization  *self);
 const char            *rc_device_authorization_get_verification_uri_complete

@@ -1803,7 +1803,12 @@ read_file_thread (GTask        *task,
 
   /* A local FIFO or device would block or never end: regular files only. */
   if (path != NULL)
-    stream = rc_local_file_open (path, &error);
+    {
+      stream = rc_local_file_open (path, &error);
+      /* Said of which file, as GIO's own messages are. */
+      if (stream == NULL)
+        g_prefix_error (&error, "%s: ", path);
+    }
   else
     stream = G_INPUT_STREAM (g_file_read (task_data, cancellable, &error));
   if (stream == NULL)

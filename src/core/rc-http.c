@@ -4,10 +4,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every call is async and has a time limit (the session's), reads at most
- * RC_HTTP_MAX_BODY bytes, goes through the system proxy settings (the
- * session's default resolver) and verifies TLS (libsoup's default, never
- * switched off).  Failures come back as RC_OAUTH_ERROR carrying an
+ * Every call is async and has two time limits: the session's on each read
+ * and write, and a deadline on the whole exchange (a server that drips a
+ * byte every few seconds never trips the first).  It reads at most
+ * RC_HTTP_MAX_BODY bytes, follows no redirect (a redirect is an answer, to
+ * be judged by the caller: each hop would otherwise need the https rule),
+ * goes through the system proxy settings (the session's default resolver)
+ * and verifies TLS (libsoup's default, never switched off).  Failures come back as RC_OAUTH_ERROR carrying an
  * RcProtocolError, so the classifier sees every detail.
  */
 
@@ -21,17 +24,38 @@
 
 #define CHUNK_SIZE 16384
 
+#define DEADLINE_KEY "rc-http-deadline"
+
 typedef struct
 {
-  SoupMessage *msg;
+  SoupMessage  *msg;
   GInputStream *stream;
   GByteArray   *buffer;
   char         *endpoint;
+
+  /* Cancelled by the caller's cancellable or by the deadline. */
+  GCancellable *cancellable;
+  GCancellable *caller;
+  gulong        caller_handler;
+  GSource      *deadline;
+  guint         deadline_seconds;
+  gboolean      timed_out;
 } SendData;
 
 static void
 send_data_free (SendData *data)
 {
+  if (data->deadline != NULL)
+    {
+      g_source_destroy (data->deadline);
+      g_source_unref (data->deadline);
+    }
+  if (data->caller != NULL)
+    {
+      g_cancellable_disconnect (data->caller, data->caller_handler);
+      g_object_unref (data->caller);
+    }
+  g_clear_object (&data->cancellable);
   g_clear_object (&data->msg);
   g_clear_object (&data->stream);
   g_clear_pointer (&data->buffer, g_byte_array_unref);
@@ -54,6 +78,23 @@ rc_http_session_new (void)
   return soup_session_new_with_options ("timeout", RC_HTTP_TIMEOUT_SECONDS,
                                         "user-agent", "Reconnect/" PACKAGE_VERSION " ",
                                         NULL);
+}
+
+/**
+ * rc_http_session_set_deadline:
+ * @session: a session from rc_http_session_new()
+ * @seconds: the longest a whole exchange may take, 0 for
+ *   %RC_HTTP_DEADLINE_SECONDS
+ *
+ * Sets the deadline of every later rc_http_send_async() on @session.
+ */
+void
+rc_http_session_set_deadline (SoupSession *session,
+                              guint        seconds)
+{
+  g_return_if_fail (SOUP_IS_SESSION (session));
+
+  g_object_set_data (G_OBJECT (session), DEADLINE_KEY, GUINT_TO_POINTER (seconds));
 }
 
 /**
@@ -129,15 +170,50 @@ rc_http_form_message (const char *url,
 }
 
 static GError *
-transport_error (const char   *endpoint,
+transport_error (SendData     *data,
                  const GError *error)
 {
-  g_autoptr(RcProtocolError) protocol = rc_protocol_error_new_from_transport (endpoint, error);
+  g_autoptr(RcProtocolError) protocol = NULL;
+  g_autoptr(GError) timed_out = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && data->timed_out)
+    {
+      timed_out = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                               g_dngettext (GETTEXT_PACKAGE, "The server did not finish answering within %u second",
+                                            "The server did not finish answering within %u seconds",
+                                            data->deadline_seconds),
+                               data->deadline_seconds);
+      error = timed_out;
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
 
+  protocol = rc_protocol_error_new_from_transport (data->endpoint, error);
   return rc_protocol_error_to_gerror (protocol, RC_OAUTH_ERROR_TRANSPORT, error->message);
+}
+
+static RcHttpReply *
+reply_new (SendData *data,
+           gboolean  truncated)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (data->msg);
+  RcHttpReply *reply = g_new0 (RcHttpReply, 1);
+  GDateTime *date;
+
+  reply->status = soup_message_get_status (data->msg);
+  reply->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  reply->body = g_byte_array_free_to_bytes (g_steal_pointer (&data->buffer));
+  reply->truncated = truncated;
+  reply->retry_after = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
+  date = soup_message_headers_get_one (headers, "Date")
+    ? soup_date_time_new_from_http_string (soup_message_headers_get_one (headers, "Date"))
+    : NULL;
+  if (date != NULL)
+    {
+      reply->server_date = g_date_time_to_unix (date);
+      g_date_time_unref (date);
+    }
+  return reply;
 }
 
 static void on_read (GObject *source, GAsyncResult *result, gpointer user_data);
@@ -148,7 +224,7 @@ read_more (GTask *task)
   SendData *data = g_task_get_task_data (task);
 
   g_input_stream_read_bytes_async (data->stream, CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), on_read, task);
+                                   data->cancellable, on_read, task);
 }
 
 static void
@@ -160,45 +236,31 @@ on_read (GObject      *source,
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  RcHttpReply *reply;
-  SoupMessageHeaders *headers;
-  GDateTime *date;
 
   if (chunk == NULL)
     {
-      g_task_return_error (task, transport_error (data->endpoint, error));
+      g_task_return_error (task, transport_error (data, error));
       return;
     }
 
   if (g_bytes_get_size (chunk) > 0)
     {
-      if (data->buffer->len + g_bytes_get_size (chunk) > RC_HTTP_MAX_BODY)
+      gsize room = RC_HTTP_MAX_BODY - data->buffer->len;
+      gsize size = g_bytes_get_size (chunk);
+
+      g_byte_array_append (data->buffer, g_bytes_get_data (chunk, NULL), MIN (size, room));
+      /* Too long: the status and the start are answer enough (a 500
+       * page of megabytes is still an outage). */
+      if (size > room)
         {
-          g_task_return_new_error (task, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
-                                   _("The server’s answer was larger than %u KiB"), RC_HTTP_MAX_BODY / 1024);
+          g_task_return_pointer (task, reply_new (data, TRUE), (GDestroyNotify) rc_http_reply_free);
           return;
         }
-      g_byte_array_append (data->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
       read_more (g_steal_pointer (&task));
       return;
     }
 
-  headers = soup_message_get_response_headers (data->msg);
-  reply = g_new0 (RcHttpReply, 1);
-  reply->status = soup_message_get_status (data->msg);
-  reply->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
-  reply->body = g_byte_array_free_to_bytes (g_steal_pointer (&data->buffer));
-  reply->retry_after = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
-  date = soup_message_headers_get_one (headers, "Date")
-    ? soup_date_time_new_from_http_string (soup_message_headers_get_one (headers, "Date"))
-    : NULL;
-  if (date != NULL)
-    {
-      reply->server_date = g_date_time_to_unix (date);
-      g_date_time_unref (date);
-    }
-
-  g_task_return_pointer (task, reply, (GDestroyNotify) rc_http_reply_free);
+  g_task_return_pointer (task, reply_new (data, FALSE), (GDestroyNotify) rc_http_reply_free);
 }
 
 static void
@@ -213,12 +275,30 @@ on_sent (GObject      *source,
   data->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (data->stream == NULL)
     {
-      g_task_return_error (task, transport_error (data->endpoint, error));
+      g_task_return_error (task, transport_error (data, error));
       return;
     }
 
   data->buffer = g_byte_array_new ();
   read_more (g_steal_pointer (&task));
+}
+
+static void
+on_caller_cancelled (GCancellable *caller,
+                     GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  data->timed_out = TRUE;
+  g_cancellable_cancel (data->cancellable);
+  g_clear_pointer (&data->deadline, g_source_unref);
+  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -230,7 +310,10 @@ on_sent (GObject      *source,
  * @callback: called when the whole answer is in, or on failure
  * @user_data: data for @callback
  *
- * Sends @msg and reads its answer, whatever its status.
+ * Sends @msg and reads its answer, whatever its status: a redirect is
+ * not followed but returned.  The whole exchange ends within the session's
+ * deadline (see rc_http_session_set_deadline()), as a
+ * %RC_OAUTH_ERROR_TRANSPORT carrying %G_IO_ERROR_TIMED_OUT.
  */
 void
 rc_http_send_async (SoupSession         *session,
@@ -251,9 +334,25 @@ rc_http_send_async (SoupSession         *session,
   data = g_new0 (SendData, 1);
   data->msg = g_object_ref (msg);
   data->endpoint = g_strdup (endpoint);
+  data->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
-  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, cancellable, on_sent, g_steal_pointer (&task));
+  if (cancellable != NULL)
+    {
+      data->caller = g_object_ref (cancellable);
+      data->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                    data->cancellable, NULL);
+    }
+  data->deadline_seconds = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (session), DEADLINE_KEY));
+  if (data->deadline_seconds == 0)
+    data->deadline_seconds = RC_HTTP_DEADLINE_SECONDS;
+  data->deadline = g_timeout_source_new_seconds (data->deadline_seconds);
+  g_source_set_callback (data->deadline, on_deadline, data, NULL);
+  g_source_set_static_name (data->deadline, "[reconnect] HTTP deadline");
+  g_source_attach (data->deadline, g_task_get_context (task));
+
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, data->cancellable, on_sent, g_steal_pointer (&task));
 }
 
 /**
@@ -319,6 +418,14 @@ rc_http_reply_parse_json (const RcHttpReply  *reply,
   gsize size;
   const char *data;
 
+  if (reply->truncated)
+    {
+      g_autofree char *limit = g_format_size_full (RC_HTTP_MAX_BODY, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *what = g_strdup_printf (_("The server’s answer was larger than %s"), limit);
+
+      g_propagate_error (error, malformed (reply, endpoint, what));
+      return NULL;
+    }
   if (!rc_http_reply_is_json (reply))
     {
       g_propagate_error (error, malformed (reply, endpoint, _("The server did not answer in the expected format")));
@@ -362,7 +469,11 @@ rc_http_reply_to_error (const RcHttpReply *reply,
       return rc_protocol_error_to_gerror (protocol, RC_OAUTH_ERROR_REJECTED, message);
     }
 
-  message = g_strdup_printf (_("The server answered with HTTP status %u"), reply->status);
+  if (SOUP_STATUS_IS_REDIRECTION (reply->status))
+    message = g_strdup_printf (_("The server sent Reconnect to another address instead of answering "
+                                 "(HTTP status %u)"), reply->status);
+  else
+    message = g_strdup_printf (_("The server answered with HTTP status %u"), reply->status);
   return rc_protocol_error_to_gerror (protocol, RC_OAUTH_ERROR_HTTP, message);
 }
 

@@ -14,17 +14,23 @@ G_BEGIN_DECLS
 
 #define RC_HTTP_MAX_BODY        (1024 * 1024)
 #define RC_HTTP_TIMEOUT_SECONDS 30
+/* The longest one whole exchange may take, however the server paces it. */
+#define RC_HTTP_DEADLINE_SECONDS 60
 
 typedef struct
 {
   guint   status;
   char   *content_type;
   GBytes *body;
+  /* The body is only the first RC_HTTP_MAX_BODY bytes of a longer one. */
+  gboolean truncated;
   gint64  server_date;
   char   *retry_after;
 } RcHttpReply;
 
 SoupSession *rc_http_session_new        (void);
+void         rc_http_session_set_deadline (SoupSession        *session,
+                                           guint               seconds);
 gboolean     rc_http_check_url          (const char           *url,
                                          GError              **error);
 char        *rc_http_dup_without_slash  (const char           *url);

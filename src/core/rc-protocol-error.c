@@ -44,6 +44,7 @@ struct _RcProtocolError
   GError          *transport_error;
   gint64           server_date;
   gint64           retry_after;
+  char            *media_type;
 };
 
 G_DEFINE_BOXED_TYPE (RcProtocolError, rc_protocol_error, rc_protocol_error_ref, rc_protocol_error_unref)
@@ -357,6 +358,7 @@ rc_protocol_error_new_from_response_full (const char *endpoint,
   gsize size = 0;
 
   self->http_status = http_status;
+  self->media_type = g_strndup (type, MAX_TEXT_CODE_BYTES);
   self->server_date = MAX (server_date, 0);
   self->retry_after = parse_retry_after (retry_after, server_date);
 
@@ -453,6 +455,7 @@ rc_protocol_error_unref (RcProtocolError *self)
   g_free (self->correlation_id);
   g_free (self->api_error_code);
   g_free (self->api_message);
+  g_free (self->media_type);
   g_clear_error (&self->transport_error);
   g_free (self);
 }
@@ -607,6 +610,20 @@ rc_protocol_error_get_retry_after (const RcProtocolError *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->retry_after;
+}
+
+/**
+ * rc_protocol_error_get_media_type:
+ *
+ * Returns: (nullable): the media type of the answer, lower case and without
+ *   parameters ("text/html"), "" when it gave none, %NULL when no answer came
+ */
+const char *
+rc_protocol_error_get_media_type (const RcProtocolError *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->media_type;
 }
 
 /**

@@ -70,6 +70,7 @@ const char      *rc_protocol_error_get_api_message     (const RcProtocolError  *
 const GError    *rc_protocol_error_get_transport_error (const RcProtocolError  *self);
 gint64           rc_protocol_error_get_server_date     (const RcProtocolError  *self);
 gint64           rc_protocol_error_get_retry_after     (const RcProtocolError  *self);
+const char      *rc_protocol_error_get_media_type      (const RcProtocolError  *self);
 
 GError          *rc_protocol_error_to_gerror           (RcProtocolError        *self,
                                                         RcOAuthErrorEnum        code,

@@ -171,35 +171,124 @@ optional_url (JsonObject *object,
   return url != NULL && rc_http_check_url (url, NULL) ? url : NULL;
 }
 
-static void
-on_discovery (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+/* Providers whose discovery documents name endpoints on other hosts of
+ * their own, as published in those documents: Google
+ * (accounts.google.com/.well-known/openid-configuration: token and
+ * userinfo on googleapis.com).  Entra is not discovered (see
+ * rc-entra-provider.c) and Salesforce serves every endpoint itself. */
+static const struct
 {
-  g_autoptr(GTask) task = user_data;
-  RcProvider *self = g_task_get_source_object (task);
+  const char *issuer_host;
+  const char *endpoint_domain;
+} split_providers[] = {
+  { "accounts.google.com", "googleapis.com" },
+};
+
+static gboolean
+host_in_domain (const char *host,
+                const char *domain)
+{
+  gsize host_length = strlen (host);
+  gsize domain_length = strlen (domain);
+
+  return g_ascii_strcasecmp (host, domain) == 0 ||
+         (host_length > domain_length && host[host_length - domain_length - 1] == '.' &&
+          g_ascii_strcasecmp (host + host_length - domain_length, domain) == 0);
+}
+
+/* Is @url a server of @issuer's: the same scheme, host and port, or a host
+ * that the issuer is known to use (split_providers)? */
+static gboolean
+same_server (const char *issuer,
+             const char *url)
+{
+  g_autoptr(GUri) a = g_uri_parse (issuer, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) b = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  if (a == NULL || b == NULL || g_uri_get_host (a) == NULL || g_uri_get_host (b) == NULL ||
+      g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) != 0)
+    return FALSE;
+  if (g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0)
+    return g_uri_get_port (a) == g_uri_get_port (b);
+  for (guint i = 0; i < G_N_ELEMENTS (split_providers); i++)
+    if (g_ascii_strcasecmp (g_uri_get_host (a), split_providers[i].issuer_host) == 0 &&
+        host_in_domain (g_uri_get_host (b), split_providers[i].endpoint_domain) &&
+        g_ascii_strcasecmp (g_uri_get_scheme (b), "https") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every endpoint of a discovery document must be https (or loopback) and
+ * on the issuer's own server: a document that sends the refresh token, or
+ * the access token, elsewhere is refused, never half-used. */
+static gboolean
+check_endpoints (JsonObject  *object,
+                 const char  *issuer,
+                 GError     **error)
+{
+  static const char * const members[] = {
+    "authorization_endpoint", "token_endpoint", "device_authorization_endpoint", "revocation_endpoint",
+    "userinfo_endpoint", "introspection_endpoint",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      const char *url = rc_json_get_string (object, members[i]);
+      g_autoptr(GError) insecure = NULL;
+
+      if (url == NULL)
+        continue;
+      if (!rc_http_check_url (url, &insecure))
+        {
+          g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_INSECURE_URL,
+                       /* TRANSLATORS: the first is a member of a configuration document, such as token_endpoint */
+                       _("The provider’s configuration document is refused: its %s (%s) does not use a secure "
+                         "connection"), members[i], url);
+          return FALSE;
+        }
+      if (!same_server (issuer, url))
+        {
+          g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH,
+                       _("The provider’s configuration document is refused: its %s (%s) is on another server "
+                         "than the issuer %s"), members[i], url, issuer);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * rc_provider_apply_discovery:
+ * @self: a #RcProvider
+ * @document: an OpenID Connect discovery document, as parsed
+ * @error: return location for a #GError
+ *
+ * Checks @document against the issuer asked for (RFC 8414 section 3.3, and
+ * every endpoint https on the issuer's own server) and takes its
+ * endpoints.  A document that fails any check changes nothing.
+ *
+ * Returns: %TRUE if the endpoints were taken
+ */
+gboolean
+rc_provider_apply_discovery (RcProvider  *self,
+                             JsonNode    *document,
+                             GError     **error)
+{
   RcProviderPrivate *priv = rc_provider_get_instance_private (self);
-  g_autoptr(JsonNode) node = NULL;
   g_autofree char *expected = rc_http_dup_without_slash (priv->issuer);
   g_autofree char *got = NULL;
   JsonObject *object;
   JsonNode *iss_node;
-  GError *error = NULL;
 
-  node = g_task_propagate_pointer (G_TASK (result), &error);
-  if (node == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  g_return_val_if_fail (RC_IS_PROVIDER (self), FALSE);
+  g_return_val_if_fail (document != NULL, FALSE);
 
-  object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  if (object == NULL || optional_url (object, "token_endpoint") == NULL ||
-      optional_url (object, "authorization_endpoint") == NULL)
+  object = JSON_NODE_HOLDS_OBJECT (document) ? json_node_get_object (document) : NULL;
+  if (object == NULL)
     {
-      g_task_return_new_error (task, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
-                               _("The provider’s configuration document lacks its sign-in addresses"));
-      return;
+      g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
+                   _("The provider’s configuration document lacks its sign-in addresses"));
+      return FALSE;
     }
 
   /* RFC 8414 section 3.3: the issuer in the document must be the one asked
@@ -207,9 +296,18 @@ on_discovery (GObject      *source,
   got = rc_http_dup_without_slash (rc_json_get_string (object, "issuer"));
   if (got == NULL || g_strcmp0 (got, expected) != 0)
     {
-      g_task_return_new_error (task, RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH,
-                               _("The provider says it is “%s”, not “%s” as configured"), got ? got : "", expected);
-      return;
+      g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH,
+                   _("The provider says it is “%s”, not “%s” as configured"), got ? got : "", expected);
+      return FALSE;
+    }
+
+  if (!check_endpoints (object, expected, error))
+    return FALSE;
+  if (optional_url (object, "token_endpoint") == NULL || optional_url (object, "authorization_endpoint") == NULL)
+    {
+      g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
+                   _("The provider’s configuration document lacks its sign-in addresses"));
+      return FALSE;
     }
 
   /* RFC 9207: a server that says it sends `iss` must send it.  A member of
@@ -218,10 +316,10 @@ on_discovery (GObject      *source,
   if (iss_node != NULL && !JSON_NODE_HOLDS_NULL (iss_node) &&
       (!JSON_NODE_HOLDS_VALUE (iss_node) || json_node_get_value_type (iss_node) != G_TYPE_BOOLEAN))
     {
-      g_task_return_new_error (task, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
-                               _("The provider’s configuration document is malformed (%s is not true or false)"),
-                               "authorization_response_iss_parameter_supported");
-      return;
+      g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
+                   _("The provider’s configuration document is malformed (%s is not true or false)"),
+                   "authorization_response_iss_parameter_supported");
+      return FALSE;
     }
 
   rc_provider_set_endpoints (self,
@@ -233,7 +331,23 @@ on_discovery (GObject      *source,
                              optional_url (object, "userinfo_endpoint"),
                              optional_url (object, "introspection_endpoint"));
   priv->requires_iss = iss_node != NULL && JSON_NODE_HOLDS_VALUE (iss_node) && json_node_get_boolean (iss_node);
-  g_task_return_boolean (task, TRUE);
+  return TRUE;
+}
+
+static void
+on_discovery (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+
+  node = g_task_propagate_pointer (G_TASK (result), &error);
+  if (node == NULL || !rc_provider_apply_discovery (g_task_get_source_object (task), node, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void

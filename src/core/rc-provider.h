@@ -115,6 +115,9 @@ JsonObject          *rc_provider_introspect_finish          (RcProvider         
                                                              GError             **error);
 
 /* For subclasses. */
+gboolean             rc_provider_apply_discovery            (RcProvider          *self,
+                                                             JsonNode            *document,
+                                                             GError             **error);
 void                 rc_provider_set_endpoints              (RcProvider          *self,
                                                              const char          *issuer,
                                                              const char          *authorization,

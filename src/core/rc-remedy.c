@@ -319,6 +319,16 @@ static const RcRemedy remedies[] = {
                 "the service’s addresses from inspection.") } },
     { LINK_NONE } },
 
+  { "captive-portal",
+    N_("Network Sign-In Required"),
+    N_("The network this computer is on answered in place of the service with a web page, as hotel, "
+       "airport and guest networks do until you sign in to them. Your sign-in to the service is not affected."),
+    { { ANY, N_("Open any web page in your browser and sign in to the network or accept its terms.") },
+      WAIT_RETRY },
+    { { ANY, N_("If this happens on the organization’s own network, exempt the service’s addresses from the "
+                "network’s sign-in page or web filter.") } },
+    { LINK_NONE } },
+
   { "proxy-auth-required",
     N_("Proxy Sign-In Required"),
     N_("The network proxy asks you to sign in before it lets connections through."),
