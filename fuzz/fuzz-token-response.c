@@ -15,15 +15,11 @@
 
 #include "config.h"
 
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include "fuzz-common.h"
 
 #include "rc-json.h"
 #include "rc-protocol-error.h"
 #include "rc-token-set.h"
-
-#define CHECK(cond) do { if (!(cond)) { g_printerr ("check failed: %s\n", #cond); abort (); } } while (0)
 
 #define NOW G_GINT64_CONSTANT (1767225700)
 
@@ -97,16 +93,7 @@ check_error (const GError *error,
     check_no_token_in (error->message, json_node_get_string (member));
 }
 
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  return 0;
-}
+FUZZ_DEFINE_INITIALIZE
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,

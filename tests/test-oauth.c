@@ -1027,6 +1027,42 @@ test_oidc_discovery (Fixture       *fixture,
   }
 }
 
+/* Resolves a provider from a document of the right issuer with its sign-in
+ * addresses and @extra, a member made by calling @make_extra with the base
+ * URL; it must be refused and keep no endpoint.  Returns the error. */
+static GError *
+resolve_refused (char * (*make_extra) (const char *base, gconstpointer data),
+                 gconstpointer data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(RcProvider) provider = NULL;
+  g_autofree char *document = NULL;
+  g_autofree char *base = document_server_start (server, service, &document);
+  g_autofree char *extra = make_extra (base, data);
+  GError *error = NULL;
+
+  document = g_strdup_printf ("{\"issuer\":\"%s\",\"authorization_endpoint\":\"%s/auth\","
+                              "\"token_endpoint\":\"%s/token\",%s}", base, base, base, extra);
+  g_test_message ("%s", document);
+  provider = rc_oidc_provider_new (base, "client", NULL, NULL, NULL);
+  rc_provider_resolve_async (provider, NULL, rc_test_on_async_done, &result);
+  rc_test_wait_for_result (&result, NULL, TIMEOUT);
+  g_assert_false (rc_provider_resolve_finish (provider, result, &error));
+  g_assert_nonnull (error);
+  g_assert_null (rc_provider_get_token_endpoint (provider));
+  document_server_stop (server, service);
+  return error;
+}
+
+static char *
+iss_member (const char    *base,
+            gconstpointer  data)
+{
+  return g_strdup_printf ("\"authorization_response_iss_parameter_supported\":%s", (const char *) data);
+}
+
 /* A discovery member of the wrong type is a clear error, not a json-glib
  * critical (which G_DEBUG=fatal-warnings would turn into a crash here), and
  * never a quiet "no" to the RFC 9207 iss check. */
@@ -1037,27 +1073,27 @@ test_oidc_discovery_wrong_types (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (iss_values); i++)
     {
-      g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
-      g_autoptr(GSocketService) service = g_socket_service_new ();
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(RcProvider) provider = NULL;
-      g_autofree char *document = NULL;
-      g_autofree char *base = document_server_start (server, service, &document);
+      g_autoptr(GError) error = resolve_refused (iss_member, iss_values[i]);
 
-      document = g_strdup_printf ("{\"issuer\":\"%s\",\"authorization_endpoint\":\"%s/auth\","
-                                  "\"token_endpoint\":\"%s/token\","
-                                  "\"authorization_response_iss_parameter_supported\":%s}",
-                                  base, base, base, iss_values[i]);
-
-      provider = rc_oidc_provider_new (base, "client", NULL, NULL, NULL);
-      rc_provider_resolve_async (provider, NULL, rc_test_on_async_done, &result);
-      rc_test_wait_for_result (&result, NULL, TIMEOUT);
-      g_assert_false (rc_provider_resolve_finish (provider, result, &error));
       g_assert_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED);
       g_assert_nonnull (strstr (error->message, "authorization_response_iss_parameter_supported"));
-      document_server_stop (server, service);
     }
+}
+
+typedef struct
+{
+  const char *member;
+  const char *url;
+  int         code;
+} EndpointCase;
+
+static char *
+endpoint_member (const char    *base,
+                 gconstpointer  data)
+{
+  const EndpointCase *c = data;
+
+  return g_strdup_printf ("\"%s\":\"%s\"", c->member, c->url);
 }
 
 /* Mix-up: a document of the right issuer that sends a token elsewhere (to
@@ -1066,7 +1102,7 @@ test_oidc_discovery_wrong_types (void)
 static void
 test_oidc_discovery_endpoints (void)
 {
-  static const struct { const char *member; const char *url; int code; } cases[] = {
+  static const EndpointCase cases[] = {
     { "token_endpoint", "https://evil.example/token", RC_OAUTH_ERROR_ISSUER_MISMATCH },
     { "revocation_endpoint", "http://evil.example/revoke", RC_OAUTH_ERROR_INSECURE_URL },
     { "userinfo_endpoint", "http://127.0.0.1:1/userinfo", RC_OAUTH_ERROR_ISSUER_MISMATCH },
@@ -1076,28 +1112,11 @@ test_oidc_discovery_endpoints (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
-      g_autoptr(GSocketService) service = g_socket_service_new ();
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(RcProvider) provider = NULL;
-      g_autofree char *document = NULL;
-      g_autofree char *base = document_server_start (server, service, &document);
+      g_autoptr(GError) error = resolve_refused (endpoint_member, &cases[i]);
 
-      document = g_strdup_printf ("{\"issuer\":\"%s\",\"authorization_endpoint\":\"%s/auth\","
-                                  "\"token_endpoint\":\"%s/token\",\"%s\":\"%s\"}",
-                                  base, base, base, cases[i].member, cases[i].url);
-      g_test_message ("%s", document);
-
-      provider = rc_oidc_provider_new (base, "client", NULL, NULL, NULL);
-      rc_provider_resolve_async (provider, NULL, rc_test_on_async_done, &result);
-      rc_test_wait_for_result (&result, NULL, TIMEOUT);
-      g_assert_false (rc_provider_resolve_finish (provider, result, &error));
       g_assert_error (error, RC_OAUTH_ERROR, cases[i].code);
       g_assert_nonnull (strstr (error->message, cases[i].member));
       g_assert_nonnull (strstr (error->message, cases[i].url));
-      g_assert_null (rc_provider_get_token_endpoint (provider));
-      document_server_stop (server, service);
     }
 }
 

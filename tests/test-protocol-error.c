@@ -461,11 +461,22 @@ test_one_value (void)
     (SF_EXPIRED "]"),
     (SF_EXPIRED " 1"),
     ("]" SF_EXPIRED),
+    /* what json-glib 1.6 leaks on when it fails part way (found by
+     * fuzz-userinfo): an escape JSON lacks, a stray member, and the rest */
+    ("{\"error\":\"invalid_grant\",\"upn\":\"eve\\uae\":Eve\"}{\"error\":\"x\"}"),
+    ("{\"error\":\"invalid_grant\",\"a\":\"\\x41\"}"),
+    ("{\"error\":\"invalid_grant\" \"a\":1}"),
+    ("{\"error\":\"invalid_grant\",}"),
+    ("{\"error\":\"invalid_grant\",\"a\":01}"),
+    ("{\"error\":\"invalid_grant\",\"a\":tru}"),
+    ("{\"error\":\"invalid_grant\",\"a\":[1,]}"),
+    ("{\"error\":\"invalid_grant\",\"a\":\"tab\there\"}"),
   };
   static const char * const accepted[] = {
     (SF_EXPIRED "\r\n"),
     ("\n\t " SF_EXPIRED " "),
     ("\xef\xbb\xbf" SF_EXPIRED),
+    ("{\"error\":\"invalid_grant\",\"n\":[-0.5e+3,0,1E9,true,false,null,{},[]],\"s\":\"\\u00e9\\n\\/\"}"),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)

@@ -21,6 +21,7 @@
 #include "rc-http.h"
 #include "rc-json.h"
 #include "rc-protocol-error.h"
+#include "rc-text.h"
 
 #define CHUNK_SIZE 16384
 
@@ -118,8 +119,10 @@ rc_http_check_url (const char  *url,
   uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
-      g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
-                   _("“%s” is not a web address"), url ? url : "");
+      /* @url may come from a server: shown safe, and not at any length. */
+      g_autofree char *shown = rc_text_printable (url, 200, RC_TEXT_ONE_LINE);
+
+      g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED, _("“%s” is not a web address"), shown);
       return FALSE;
     }
 
@@ -131,8 +134,12 @@ rc_http_check_url (const char  *url,
       (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1") || g_str_equal (host, "[::1]")))
     return TRUE;
 
-  g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_INSECURE_URL,
-               _("“%s” does not use a secure connection (https)"), url);
+  {
+    g_autofree char *shown = rc_text_printable (url, 200, RC_TEXT_ONE_LINE);
+
+    g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_INSECURE_URL,
+                 _("“%s” does not use a secure connection (https)"), shown);
+  }
   return FALSE;
 }
 

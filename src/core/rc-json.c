@@ -6,8 +6,9 @@
  *
  * json-glib recurses once per nesting level while it parses and again while
  * it frees, so a body of a few hundred kilobytes of '[' overflows the stack;
- * and json-glib 1.6 takes "{} {…}" for "{}", leaking what follows.  One flat
- * pass over the text refuses both before json-glib sees it.
+ * and json-glib 1.6 leaks what it built when a document goes wrong part way
+ * (or takes "{} {…}" for "{}", leaking what follows).  One flat pass over
+ * the text lets only plain JSON through to json-glib.
  */
 
 #include "config.h"
@@ -17,28 +18,135 @@
 
 #include "rc-json.h"
 
-/* One pass over the text, as json-glib's scanner will see it, that refuses
- * what json-glib handles badly:
- *
- * - nesting deeper than @max_depth;
- * - anything after the first complete value: json-glib 1.6 returns the
- *   first value as the document and leaks what it parsed after it;
- * - single-quoted strings and C comments, json-glib extensions that are not
- *   JSON and inside which brackets would not count.
- *
- * What remains are double-quoted strings, where a backslash escapes the
- * next byte, brackets, and scalars.  Anything else wrong is json-glib's to
- * refuse. */
+/* What the next token may be. */
+typedef enum
+{
+  EXPECT_VALUE,            /* after ":" or "," in an array, or at the start */
+  EXPECT_VALUE_OR_CLOSE,   /* after "[" */
+  EXPECT_KEY,              /* after "," in an object */
+  EXPECT_KEY_OR_CLOSE,     /* after "{" */
+  EXPECT_COLON,
+  EXPECT_NEXT,             /* after a value inside a container */
+  EXPECT_END,              /* after the whole value */
+} Expect;
+
+static gboolean
+is_hex (char c)
+{
+  return g_ascii_isxdigit (c);
+}
+
+/* A string at @data[*i] (its opening quote), RFC 8259 section 7: no
+ * control character, only the escapes JSON has.  Moves *i to the closing
+ * quote. */
+static gboolean
+skip_string (const char *data,
+             gsize       size,
+             gsize      *i)
+{
+  for (gsize j = *i + 1; j < size; j++)
+    {
+      guchar c = data[j];
+
+      if (c == '"')
+        {
+          *i = j;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return FALSE;
+      if (c != '\\')
+        continue;
+      if (++j >= size)
+        return FALSE;
+      if (data[j] == 'u')
+        {
+          if (j + 4 >= size || !is_hex (data[j + 1]) || !is_hex (data[j + 2]) || !is_hex (data[j + 3]) ||
+              !is_hex (data[j + 4]))
+            return FALSE;
+          j += 4;
+        }
+      else if (strchr ("\"\\/bfnrt", data[j]) == NULL || data[j] == '\0')
+        return FALSE;
+    }
+  return FALSE;
+}
+
+static gsize
+skip_digits (const char *data,
+             gsize       size,
+             gsize       j)
+{
+  while (j < size && g_ascii_isdigit (data[j]))
+    j++;
+  return j;
+}
+
+/* A number or a literal at @data[*i], RFC 8259 sections 3 and 6.  Moves *i
+ * to its last byte. */
+static gboolean
+skip_scalar (const char *data,
+             gsize       size,
+             gsize      *i)
+{
+  static const char * const literals[] = { "true", "false", "null" };
+  gsize j = *i;
+  gsize start;
+
+  for (guint k = 0; k < G_N_ELEMENTS (literals); k++)
+    {
+      gsize length = strlen (literals[k]);
+
+      if (size - j >= length && memcmp (data + j, literals[k], length) == 0)
+        {
+          *i = j + length - 1;
+          return TRUE;
+        }
+    }
+
+  if (j < size && data[j] == '-')
+    j++;
+  if (j < size && data[j] == '0')
+    j++;
+  else if (j < size && data[j] >= '1' && data[j] <= '9')
+    j = skip_digits (data, size, j);
+  else
+    return FALSE;
+  if (j < size && data[j] == '.')
+    {
+      start = ++j;
+      if ((j = skip_digits (data, size, j)) == start)
+        return FALSE;
+    }
+  if (j < size && (data[j] == 'e' || data[j] == 'E'))
+    {
+      j++;
+      if (j < size && (data[j] == '+' || data[j] == '-'))
+        j++;
+      start = j;
+      if ((j = skip_digits (data, size, j)) == start)
+        return FALSE;
+    }
+  *i = j - 1;
+  return TRUE;
+}
+
+/* One pass over the text that lets through only one plain JSON value
+ * (RFC 8259), nested at most @max_depth deep.  json-glib recurses per
+ * level, takes single quotes and comments, and in 1.6 leaks what it built
+ * when it fails part way through an object ({"a":"\uae":1}{...}) or finds
+ * a second value after the first: so it only ever sees text that is JSON. */
 static gboolean
 is_one_bounded_value (const char *data,
                       gsize       size,
                       guint       max_depth)
 {
-  gboolean in_string = FALSE;
-  gboolean in_scalar = FALSE;
-  gboolean done = FALSE;
+  gboolean in_object[RC_JSON_MAX_DEPTH + 1];
+  Expect expect = EXPECT_VALUE;
   guint depth = 0;
   gsize i = 0;
+
+  g_assert (max_depth <= RC_JSON_MAX_DEPTH);
 
   if (size >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
     i = 3;
@@ -46,57 +154,76 @@ is_one_bounded_value (const char *data,
   for (; i < size; i++)
     {
       char c = data[i];
+      gboolean value = FALSE;
 
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            {
-              in_string = FALSE;
-              done = depth == 0;
-            }
-          continue;
-        }
-
-      if (in_scalar && c != '\0' && strchr (" \t\r\n\"[]{},:", c) != NULL)
-        {
-          in_scalar = FALSE;
-          done = TRUE;
-        }
-
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || in_scalar)
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
         continue;
 
-      if (done || c == '\'' || c == '/')
-        return FALSE;
-
-      switch (c)
+      switch (expect)
         {
-        case '"':
-          in_string = TRUE;
-          break;
+        case EXPECT_END:
+          return FALSE;
 
-        case '[':
-        case '{':
-          if (++depth > max_depth)
+        case EXPECT_COLON:
+          if (c != ':')
             return FALSE;
-          break;
+          expect = EXPECT_VALUE;
+          continue;
 
-        case ']':
-        case '}':
-          if (depth == 0)
+        case EXPECT_NEXT:
+          if (c == ',')
+            expect = in_object[depth] ? EXPECT_KEY : EXPECT_VALUE;
+          else if (c == (in_object[depth] ? '}' : ']'))
+            {
+              depth--;
+              expect = depth == 0 ? EXPECT_END : EXPECT_NEXT;
+            }
+          else
             return FALSE;
-          done = --depth == 0;
-          break;
+          continue;
 
-        default:
-          in_scalar = depth == 0;
-          break;
+        case EXPECT_KEY:
+        case EXPECT_KEY_OR_CLOSE:
+          if (c == '}' && expect == EXPECT_KEY_OR_CLOSE)
+            {
+              depth--;
+              expect = depth == 0 ? EXPECT_END : EXPECT_NEXT;
+              continue;
+            }
+          if (c != '"' || !skip_string (data, size, &i))
+            return FALSE;
+          expect = EXPECT_COLON;
+          continue;
+
+        case EXPECT_VALUE_OR_CLOSE:
+          if (c == ']')
+            {
+              depth--;
+              expect = depth == 0 ? EXPECT_END : EXPECT_NEXT;
+              continue;
+            }
+          G_GNUC_FALLTHROUGH;
+        case EXPECT_VALUE:
+          if (c == '{' || c == '[')
+            {
+              if (depth == max_depth)
+                return FALSE;
+              in_object[++depth] = c == '{';
+              expect = c == '{' ? EXPECT_KEY_OR_CLOSE : EXPECT_VALUE_OR_CLOSE;
+              continue;
+            }
+          if (c == '"')
+            value = skip_string (data, size, &i);
+          else
+            value = skip_scalar (data, size, &i);
+          if (!value)
+            return FALSE;
+          expect = depth == 0 ? EXPECT_END : EXPECT_NEXT;
+          continue;
         }
     }
 
-  return TRUE;
+  return expect == EXPECT_END;
 }
 
 /**

@@ -965,21 +965,6 @@ rc_monitor_get_session (RcMonitor  *self,
 
 /* ------------------------------------------------------------- adopt -- */
 
-static const char *
-userinfo_name (JsonObject *info)
-{
-  static const char *members[] = { "preferred_username", "email", "upn", "name" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    {
-      const char *value = rc_json_get_string (info, members[i]);
-
-      if (value != NULL && *value != '\0' && g_utf8_validate (value, -1, NULL) && strlen (value) < 256)
-        return value;
-    }
-  return NULL;
-}
-
 static void
 adopt_done (GTask *task)
 {
@@ -1012,8 +997,13 @@ on_adopt_userinfo (GObject      *source,
   info = rc_provider_fetch_userinfo_finish (RC_PROVIDER (source), result, &error);
   if (info == NULL)
     g_debug ("No user details for %s: %s", rc_account_get_id (account), error->message);
-  else if (userinfo_name (info) != NULL)
-    rc_account_set_user (account, userinfo_name (info));
+  else
+    {
+      g_autofree char *user = rc_provider_dup_userinfo_user (info);
+
+      if (user != NULL)
+        rc_account_set_user (account, user);
+    }
 
   adopt_done (task);
 }

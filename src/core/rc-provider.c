@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "rc-http.h"
+#include "rc-text.h"
 #include "rc-json.h"
 #include "rc-protocol-error.h"
 #include "rc-provider.h"
@@ -235,22 +236,24 @@ check_endpoints (JsonObject  *object,
     {
       const char *url = rc_json_get_string (object, members[i]);
       g_autoptr(GError) insecure = NULL;
+      g_autofree char *shown = NULL;
 
       if (url == NULL)
         continue;
+      shown = rc_text_printable (url, 200, RC_TEXT_ONE_LINE);
       if (!rc_http_check_url (url, &insecure))
         {
           g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_INSECURE_URL,
                        /* TRANSLATORS: the first is a member of a configuration document, such as token_endpoint */
                        _("The provider’s configuration document is refused: its %s (%s) does not use a secure "
-                         "connection"), members[i], url);
+                         "connection"), members[i], shown);
           return FALSE;
         }
       if (!same_server (issuer, url))
         {
           g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH,
                        _("The provider’s configuration document is refused: its %s (%s) is on another server "
-                         "than the issuer %s"), members[i], url, issuer);
+                         "than the issuer %s"), members[i], shown, issuer);
           return FALSE;
         }
     }
@@ -296,8 +299,10 @@ rc_provider_apply_discovery (RcProvider  *self,
   got = rc_http_dup_without_slash (rc_json_get_string (object, "issuer"));
   if (got == NULL || g_strcmp0 (got, expected) != 0)
     {
+      g_autofree char *shown = rc_text_printable (got, 200, RC_TEXT_ONE_LINE);
+
       g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH,
-                   _("The provider says it is “%s”, not “%s” as configured"), got ? got : "", expected);
+                   _("The provider says it is “%s”, not “%s” as configured"), shown, expected);
       return FALSE;
     }
 
@@ -947,6 +952,34 @@ rc_provider_fetch_userinfo_async (RcProvider          *self,
   msg = bearer_get (priv->userinfo_endpoint, tokens);
   request_json_async (self, msg, "userinfo", TRUE, cancellable, rc_provider_fetch_userinfo_async,
                       on_object_request, g_steal_pointer (&task));
+}
+
+/**
+ * rc_provider_dup_userinfo_user:
+ * @info: a userinfo answer (or an ID token's claims)
+ *
+ * The name to show for the signed-in user: the first of
+ * `preferred_username`, `email`, `upn` and `name` that is a non-empty
+ * string, made safe to print (no control character, at most
+ * %RC_PROVIDER_MAX_USER characters).
+ *
+ * Returns: (transfer full) (nullable): the name, or %NULL
+ */
+char *
+rc_provider_dup_userinfo_user (JsonObject *info)
+{
+  static const char * const members[] = { "preferred_username", "email", "upn", "name" };
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      const char *value = rc_json_get_string (info, members[i]);
+
+      if (value != NULL && *value != '\0')
+        return rc_text_printable (value, RC_PROVIDER_MAX_USER, RC_TEXT_ONE_LINE);
+    }
+  return NULL;
 }
 
 /**

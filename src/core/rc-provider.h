@@ -13,6 +13,10 @@
 
 G_BEGIN_DECLS
 
+/* The longest user name kept from a server (a display name or an e-mail
+ * address is far shorter). */
+#define RC_PROVIDER_MAX_USER 255
+
 #define RC_TYPE_PROVIDER (rc_provider_get_type ())
 
 G_DECLARE_DERIVABLE_TYPE (RcProvider, rc_provider, RC, PROVIDER, GObject)
@@ -115,6 +119,7 @@ JsonObject          *rc_provider_introspect_finish          (RcProvider         
                                                              GError             **error);
 
 /* For subclasses. */
+char                *rc_provider_dup_userinfo_user          (JsonObject          *info);
 gboolean             rc_provider_apply_discovery            (RcProvider          *self,
                                                              JsonNode            *document,
                                                              GError             **error);
