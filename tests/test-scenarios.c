@@ -67,6 +67,8 @@ static const Case cases[] = {
   { "network-offline", "salesforce", 0, 0, "network-offline" },
   { "proxy-auth-required", "salesforce", 0, 0, "proxy-auth-required" },
   { "proxy-auth-required", "entra", 0, 0, "proxy-auth-required" },
+  { "captive-portal", "salesforce", 0, 0, "captive-portal" },
+  { "captive-portal", "entra", 0, 0, "captive-portal" },
 };
 
 /* Scenarios a check does not meet: they act on interactive sign-in only

@@ -1035,7 +1035,7 @@ test_scenarios_cover_causes (void)
     "bad-token", "mfa-required", "conditional-access", "device-not-registered", "client-secret-expired",
     "app-not-approved", "user-deactivated", "password-changed", "password-expired", "account-locked",
     "ip-restricted", "org-inactive", "client-invalid", "redirect-mismatch", "access-denied",
-    "rate-limited", "service-unavailable", "network-offline", "proxy-auth-required", "clock-skew",
+    "rate-limited", "service-unavailable", "network-offline", "captive-portal", "proxy-auth-required", "clock-skew",
   };
   const char * const *names = rc_sim_list_scenarios ();
 

@@ -21,6 +21,7 @@
 
 #include "rc-authorization.h"
 #include "rc-protocol-error.h"
+#include "rc-text.h"
 
 struct _RcAuthorization
 {
@@ -214,6 +215,68 @@ respond_page (SoupServerMessage *msg,
   soup_server_message_set_response (msg, "text/html;charset=utf-8", SOUP_MEMORY_COPY, page, strlen (page));
 }
 
+/**
+ * rc_authorization_judge_redirect:
+ * @expected: what the run under way expects
+ * @path: the path of the request that reached the loopback listener
+ * @method: its method
+ * @query: (nullable) (element-type utf8 utf8): its decoded query
+ * @code: (out) (transfer none): the authorization code, for %RC_REDIRECT_CODE
+ * @error: return location for why the sign-in ended, for
+ *   %RC_REDIRECT_WRONG_ISSUER and %RC_REDIRECT_ERROR
+ *
+ * Judges one request to the loopback listener (RFC 8252 section 7.3):
+ * only a GET on the redirect path with the run's `state` (compared in
+ * constant time) counts; then the issuer (RFC 9207 `iss`, required where
+ * the server advertises it), then the error or the code.
+ *
+ * Returns: the verdict
+ */
+RcRedirectVerdict
+rc_authorization_judge_redirect (const RcRedirectExpected  *expected,
+                                 const char                *path,
+                                 const char                *method,
+                                 GHashTable                *query,
+                                 const char               **code,
+                                 GError                   **error)
+{
+  const char *state = query ? g_hash_table_lookup (query, "state") : NULL;
+  const char *iss = query ? g_hash_table_lookup (query, "iss") : NULL;
+  const char *oauth_error = query ? g_hash_table_lookup (query, "error") : NULL;
+  const char *found = query ? g_hash_table_lookup (query, "code") : NULL;
+
+  *code = NULL;
+
+  if (g_strcmp0 (path, expected->path) != 0 || g_strcmp0 (method, "GET") != 0)
+    return RC_REDIRECT_NOT_OURS;
+  if (!secure_equal (state, expected->state))
+    return RC_REDIRECT_FOREIGN_STATE;
+
+  if (iss != NULL ? g_strcmp0 (iss, expected->issuer) != 0 : expected->requires_iss)
+    {
+      /* From the browser's address bar: any bytes at all. */
+      g_autofree char *shown = rc_text_printable (iss, 200, RC_TEXT_ONE_LINE);
+
+      g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH,
+                   _("The sign-in answer came from “%s”, not from “%s”"), shown, expected->issuer);
+      return RC_REDIRECT_WRONG_ISSUER;
+    }
+
+  if (oauth_error != NULL || found == NULL)
+    {
+      g_autoptr(RcProtocolError) protocol = rc_protocol_error_new_from_redirect ("authorize", query);
+      gboolean denied = g_strcmp0 (oauth_error, "access_denied") == 0;
+
+      g_propagate_error (error, rc_protocol_error_to_gerror (protocol,
+                                                             denied ? RC_OAUTH_ERROR_DENIED : RC_OAUTH_ERROR_REJECTED,
+                                                             denied ? _("The sign-in was declined")
+                                                                    : _("The provider refused the sign-in")));
+      return RC_REDIRECT_ERROR;
+    }
+  *code = found;
+  return RC_REDIRECT_CODE;
+}
+
 static void
 on_redirect (SoupServer        *server,
              SoupServerMessage *msg,
@@ -222,56 +285,57 @@ on_redirect (SoupServer        *server,
              gpointer           user_data)
 {
   RcAuthorization *self = user_data;
-  const char *state = query ? g_hash_table_lookup (query, "state") : NULL;
-  const char *code = query ? g_hash_table_lookup (query, "code") : NULL;
-  const char *iss = query ? g_hash_table_lookup (query, "iss") : NULL;
-  const char *error = query ? g_hash_table_lookup (query, "error") : NULL;
+  RcRedirectExpected expected = {
+    self->redirect_path, self->state, rc_provider_get_issuer (self->provider),
+    rc_provider_get_requires_iss (self->provider),
+  };
   g_autofree char *verifier = NULL;
+  GError *error = NULL;
+  const char *code;
 
-  /* Only the one redirect, on our path, for the run under way. */
-  if (self->task == NULL || self->redirected || g_strcmp0 (path, self->redirect_path) != 0 ||
-      soup_server_message_get_method (msg) != SOUP_METHOD_GET)
+  /* Only the one redirect, for the run under way. */
+  if (self->task == NULL || self->redirected)
     {
       soup_server_message_set_status (msg, 404, NULL);
       return;
     }
 
-  if (!secure_equal (state, self->state))
+  switch (rc_authorization_judge_redirect (&expected, path, soup_server_message_get_method (msg), query,
+                                           &code, &error))
     {
+    case RC_REDIRECT_NOT_OURS:
+      soup_server_message_set_status (msg, 404, NULL);
+      return;
+
+    case RC_REDIRECT_FOREIGN_STATE:
       g_debug ("Loopback redirect with an unknown state ignored");
       respond_page (msg, 400, _("This Sign-In Is Not Reconnect’s"),
                     _("This page did not come from the sign-in Reconnect started. You can close this tab."));
       return;
+
+    case RC_REDIRECT_WRONG_ISSUER:
+      self->redirected = TRUE;
+      stop_listening (self);
+      respond_page (msg, 400, _("Sign-In Stopped"),
+                    _("The answer came from another server than the one you signed in to. Return to Reconnect."));
+      fail_run (self, error);
+      return;
+
+    case RC_REDIRECT_ERROR:
+      self->redirected = TRUE;
+      stop_listening (self);
+      respond_page (msg, 200, g_error_matches (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_DENIED)
+                                ? _("Sign-In Cancelled") : _("Sign-In Failed"),
+                    _("Return to Reconnect to see what happened and what to try next."));
+      fail_run (self, error);
+      return;
+
+    case RC_REDIRECT_CODE:
+      break;
     }
 
   self->redirected = TRUE;
   stop_listening (self);
-
-  if (iss != NULL ? g_strcmp0 (iss, rc_provider_get_issuer (self->provider)) != 0
-                  : rc_provider_get_requires_iss (self->provider))
-    {
-      respond_page (msg, 400, _("Sign-In Stopped"),
-                    _("The answer came from another server than the one you signed in to. Return to Reconnect."));
-      fail_run (self, g_error_new (RC_OAUTH_ERROR, RC_OAUTH_ERROR_ISSUER_MISMATCH,
-                                   _("The sign-in answer came from “%s”, not from “%s”"),
-                                   iss ? iss : "", rc_provider_get_issuer (self->provider)));
-      return;
-    }
-
-  if (error != NULL || code == NULL)
-    {
-      g_autoptr(RcProtocolError) protocol = rc_protocol_error_new_from_redirect ("authorize", query);
-      gboolean denied = g_strcmp0 (error, "access_denied") == 0;
-
-      respond_page (msg, 200, denied ? _("Sign-In Cancelled") : _("Sign-In Failed"),
-                    _("Return to Reconnect to see what happened and what to try next."));
-      fail_run (self, rc_protocol_error_to_gerror (protocol,
-                                                   denied ? RC_OAUTH_ERROR_DENIED : RC_OAUTH_ERROR_REJECTED,
-                                                   denied ? _("The sign-in was declined")
-                                                          : _("The provider refused the sign-in")));
-      return;
-    }
-
   respond_page (msg, 200, _("You’re Signed In"), _("You can close this tab and return to Reconnect."));
   verifier = g_steal_pointer (&self->verifier);
   rc_provider_exchange_code_async (self->provider, code, self->redirect_uri, verifier,

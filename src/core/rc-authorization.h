@@ -18,6 +18,24 @@ G_BEGIN_DECLS
 typedef void (*RcUriLauncher) (const char *uri,
                                gpointer    user_data);
 
+/* What a request to the loopback listener turned out to be. */
+typedef enum
+{
+  RC_REDIRECT_NOT_OURS,       /* another path or method: 404 */
+  RC_REDIRECT_FOREIGN_STATE,  /* not this run's state: ignored */
+  RC_REDIRECT_WRONG_ISSUER,   /* the sign-in ends: a mix-up */
+  RC_REDIRECT_ERROR,          /* the sign-in ends: the server's error */
+  RC_REDIRECT_CODE,           /* a code to exchange */
+} RcRedirectVerdict;
+
+typedef struct
+{
+  const char *path;
+  const char *state;
+  const char *issuer;
+  gboolean    requires_iss;
+} RcRedirectExpected;
+
 #define RC_TYPE_AUTHORIZATION (rc_authorization_get_type ())
 
 G_DECLARE_FINAL_TYPE (RcAuthorization, rc_authorization, RC, AUTHORIZATION, GObject)
@@ -39,6 +57,12 @@ RcTokenSet      *rc_authorization_run_finish       (RcAuthorization      *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
 
+RcRedirectVerdict rc_authorization_judge_redirect (const RcRedirectExpected  *expected,
+                                                   const char                *path,
+                                                   const char                *method,
+                                                   GHashTable                *query,
+                                                   const char               **code,
+                                                   GError                   **error);
 char            *rc_authorization_random_string    (guint                 n_bytes);
 char            *rc_authorization_pkce_challenge   (const char           *verifier);
 

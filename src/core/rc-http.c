@@ -409,6 +409,38 @@ malformed (const RcHttpReply *reply,
 }
 
 /**
+ * rc_http_reply_check_not_page:
+ * @reply: a successful answer whose body is not read
+ * @endpoint: the endpoint's short name
+ * @error: return location for a #GError
+ *
+ * A probe or a revocation needs no body, but a web page in its place is
+ * not the server's answer: a hotspot or a filter answered instead.
+ *
+ * Returns: %FALSE, with a %RC_OAUTH_ERROR_MALFORMED carrying the answer,
+ *   if @reply is an HTML page
+ */
+gboolean
+rc_http_reply_check_not_page (const RcHttpReply  *reply,
+                              const char         *endpoint,
+                              GError            **error)
+{
+  g_autofree char *type = NULL;
+  char *semicolon;
+
+  if (reply->content_type == NULL)
+    return TRUE;
+  type = g_ascii_strdown (reply->content_type, -1);
+  if ((semicolon = strchr (type, ';')) != NULL)
+    *semicolon = '\0';
+  if (!g_str_equal (g_strstrip (type), "text/html"))
+    return TRUE;
+
+  g_propagate_error (error, malformed (reply, endpoint, _("A web page answered in place of the server")));
+  return FALSE;
+}
+
+/**
  * rc_http_reply_parse_json:
  * @reply: a successful answer
  * @endpoint: the endpoint's short name

@@ -45,6 +45,9 @@ void         rc_http_send_async         (SoupSession          *session,
 RcHttpReply *rc_http_send_finish        (GAsyncResult         *result,
                                          GError              **error);
 gboolean     rc_http_reply_is_json      (const RcHttpReply    *reply);
+gboolean     rc_http_reply_check_not_page (const RcHttpReply  *reply,
+                                           const char         *endpoint,
+                                           GError            **error);
 JsonNode    *rc_http_reply_parse_json   (const RcHttpReply    *reply,
                                          const char           *endpoint,
                                          GError              **error);

@@ -91,6 +91,11 @@ on_request_done (GObject      *source,
       return;
     }
 
+  if (!data->want_json && !rc_http_reply_check_not_page (reply, data->endpoint, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   if (!data->want_json)
     {
       g_task_return_pointer (task, json_node_init_null (json_node_alloc ()), (GDestroyNotify) json_node_unref);

@@ -142,6 +142,8 @@ static const RcSimScenario scenarios[] = {
 
   { "network-offline", RC_SIM_EFFECT_DROP, { 0 }, { 0 } },
 
+  { "captive-portal", RC_SIM_EFFECT_PORTAL, { 0 }, { 0 } },
+
   { "proxy-auth-required", RC_SIM_EFFECT_PROXY_AUTH, { 0 }, { 0 } },
 
   { "clock-skew", RC_SIM_EFFECT_SKEW_DATE, { 0 }, { 0 } },

@@ -34,6 +34,8 @@ typedef enum
   RC_SIM_EFFECT_BAD_REDIRECT    = 1 << 11,
   /* Interactive sign-in: the login page refuses the user. */
   RC_SIM_EFFECT_REFUSE_LOGIN    = 1 << 12,
+  /* Every endpoint answers with a hotspot's sign-in page. */
+  RC_SIM_EFFECT_PORTAL          = 1 << 13,
 } RcSimEffect;
 
 /* One provider's token-endpoint answer; status 0 means "answer normally". */

@@ -1819,6 +1819,15 @@ respond_service_condition (RcSim             *self,
   guint effects = self->scenario->effects;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
+  if (effects & RC_SIM_EFFECT_PORTAL)
+    {
+      respond (msg, 200, "text/html; charset=utf-8",
+               "<!DOCTYPE html><html><head><title>Guest Wi-Fi</title></head><body><h1>Welcome to Guest Wi-Fi</h1>"
+               "<form method=\"post\" action=\"/portal/accept\"><label><input type=\"checkbox\" name=\"terms\"> "
+               "I accept the terms of use</label><button>Connect</button></form></body></html>");
+      return TRUE;
+    }
+
   if (effects & RC_SIM_EFFECT_PROXY_AUTH)
     {
       soup_message_headers_replace (headers, "Proxy-Authenticate", "Basic realm=\"Corporate proxy\"");
