@@ -579,6 +579,48 @@ test_account_page (void)
   activate ("win.back", NULL);
 }
 
+/* Whether @root holds a shown button labelled @label. */
+static gboolean
+has_visible_button (GtkWidget  *root,
+                    const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return gtk_widget_get_visible (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (has_visible_button (c, label))
+      return TRUE;
+  return FALSE;
+}
+
+/* Signed out while the keyring could not delete (see cli-admin's
+ * secret-stays-home for how an account gets there): the list and the page
+ * say so, and offer no sign-in on an account that is going. */
+static void
+test_forget_pending (void)
+{
+  RcAccount *account = rc_account_store_lookup (rc_application_get_accounts (app), "demo-dynamics");
+  GtkWidget *page = child ("account_page");
+  RcConnectionState state;
+  GObject *status;
+
+  g_assert_nonnull (account);
+  state = rc_account_get_state (account);
+  rc_account_set_state (account, RC_CONNECTION_SIGNED_OUT);
+  g_assert_true (has_visible_button (GTK_WIDGET (row_for ("demo-dynamics")), "_Sign In"));
+  rc_account_set_forget_pending (account, TRUE);
+  g_assert_nonnull (strstr (row_subtitle ("demo-dynamics"), "not removed yet"));
+  g_assert_false (has_visible_button (GTK_WIDGET (row_for ("demo-dynamics")), "_Sign In"));
+  activate ("win.show-account", "demo-dynamics");
+  status = gtk_widget_get_template_child (page, RC_TYPE_ACCOUNT_PAGE, "status_row");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (status)), "could not be removed"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (page, RC_TYPE_ACCOUNT_PAGE,
+                                                                                     "sign_in_button"))));
+  rc_account_set_forget_pending (account, FALSE);
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (status)), "could not be removed"));
+  rc_account_set_state (account, state);
+  activate ("win.back", NULL);
+}
+
 static gboolean
 account_removed (gpointer id)
 {
@@ -669,6 +711,7 @@ main (int   argc,
   g_test_add_func ("/reconnect/status/worst-decides", test_worst_decides);
   g_test_add_func ("/reconnect/status/notifications-setting", test_notifications_setting);
   g_test_add_func ("/reconnect/status/account-page", test_account_page);
+  g_test_add_func ("/reconnect/status/forget-pending", test_forget_pending);
   g_test_add_func ("/reconnect/status/sign-out", test_sign_out);
   g_test_add_func ("/reconnect/status/narrow-and-dark", test_narrow_and_dark);
 

@@ -477,7 +477,12 @@ rc_account_page_update (RcAccountPage *self)
 
   set_group_text (self->status_group, rc_account_get_display_name (account), NULL);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), rc_format_state_title (state));
-  if (cause != NULL && state != RC_CONNECTION_CONNECTED)
+  if (rc_account_get_forget_pending (account))
+    adw_action_row_set_subtitle (self->status_row,
+                                 _("Signed out here, but the saved sign-in could not be removed: the keyring was "
+                                   "locked or not available. Reconnect removes it, and the account, when the "
+                                   "keyring is back."));
+  else if (cause != NULL && state != RC_CONNECTION_CONNECTED)
     adw_action_row_set_subtitle (self->status_row, rc_cause_get_summary (cause));
   else if (state == RC_CONNECTION_SIGNED_OUT)
     adw_action_row_set_subtitle (self->status_row, _("Sign in to let Reconnect watch this connection."));
@@ -497,7 +502,8 @@ rc_account_page_update (RcAccountPage *self)
 
   gtk_button_set_label (GTK_BUTTON (self->sign_in_button),
                         state == RC_CONNECTION_SIGNED_OUT ? _("_Sign In") : _("_Sign In Again"));
-  gtk_widget_set_visible (self->sign_in_button, state != RC_CONNECTION_CONNECTED);
+  gtk_widget_set_visible (self->sign_in_button,
+                          state != RC_CONNECTION_CONNECTED && !rc_account_get_forget_pending (account));
   gtk_widget_set_sensitive (self->check_button, !checking && state != RC_CONNECTION_SIGNED_OUT);
   gtk_widget_set_visible (self->sign_out_button, state != RC_CONNECTION_SIGNED_OUT || !rc_account_get_provisioned (account));
   gtk_button_set_label (GTK_BUTTON (self->sign_out_button),

@@ -170,7 +170,9 @@ rc_account_row_update (RcAccountRow *self)
     else
       gtk_widget_remove_css_class (GTK_WIDGET (self->icon), state_classes[i]);
 
-  gtk_widget_set_visible (self->sign_in_button, state == RC_CONNECTION_SIGNED_OUT && !checking);
+  /* An account signed out while the keyring kept its item is going. */
+  gtk_widget_set_visible (self->sign_in_button, state == RC_CONNECTION_SIGNED_OUT && !checking &&
+                                                !rc_account_get_forget_pending (self->account));
   gtk_spinner_set_spinning (self->spinner, checking);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), checking);
 }

@@ -143,6 +143,11 @@ rc_format_account_subtitle (RcAccount *account,
   const char *title = rc_format_state_title (state);
   g_autofree char *when = NULL;
 
+  /* Signed out, but the keyring kept the saved sign-in: say so until it
+   * is really gone (the monitor retries). */
+  if (rc_account_get_forget_pending (account))
+    return g_strdup (_("Signed out · saved sign-in not removed yet"));
+
   if (checking && state != RC_CONNECTION_CONNECTED)
     /* Translators: "Connection lost · checking…" */
     return g_strdup_printf (_("%s · checking…"), title);
