@@ -96,6 +96,15 @@ redact_known (GString    *text,
       at = found - text->str;
       while (span < length && at + span < text->len && text->str[at + span] == secret[span])
         span++;
+      /* Whole characters only: a secret's bytes may end (or, for a secret
+       * that is not text, start) inside one. */
+      while (at > 0 && ((guchar) text->str[at] & 0xC0) == 0x80)
+        {
+          at--;
+          span++;
+        }
+      while (at + span < text->len && ((guchar) text->str[at + span] & 0xC0) == 0x80)
+        span++;
       g_string_erase (text, at, span);
       g_string_insert (text, at, REDACTED);
       from = at + strlen (REDACTED);

@@ -40,14 +40,15 @@ struct _RcDeviceAuthorization
 
 G_DEFINE_FINAL_TYPE (RcDeviceAuthorization, rc_device_authorization, G_TYPE_OBJECT)
 
-/* A non-empty string member, or NULL. */
+/* A non-empty string member in UTF-8 (a lone surrogate escape decodes to
+ * bytes that are not), or NULL: the user code is shown and read aloud. */
 static const char *
 text_member (JsonObject *object,
              const char *name)
 {
   const char *value = rc_json_get_string (object, name);
 
-  return value != NULL && *value != '\0' ? value : NULL;
+  return value != NULL && *value != '\0' && g_utf8_validate (value, -1, NULL) ? value : NULL;
 }
 
 static gint64
