@@ -20,32 +20,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <glib/gstdio.h>
-
 #include "rc-cli.h"
 
 #define MAX_ARGS 16
 
-static char *root;
+static const char *root;
 
 static const char * const commands[] = { "list", "check", "add", "sign-out", "explain", "report" };
-
-static void
-remove_tree (const char *path,
-             gboolean    keep)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child, FALSE);
-    }
-  if (!keep)
-    g_remove (path);
-}
 
 /* Arguments GOption answers by exiting, or that would read outside the
  * test's own folder. */
@@ -57,14 +38,6 @@ is_excluded (const char *arg)
   return arg[0] == '-' && arg[1] != '-' && strpbrk (arg, "h?") != NULL;
 }
 
-static void
-ignore (const char     *domain,
-        GLogLevelFlags  level,
-        const char     *message,
-        gpointer        user_data)
-{
-}
-
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
@@ -73,9 +46,8 @@ LLVMFuzzerInitialize (int    *argc,
   int null_fd = open ("/dev/null", O_RDWR);
 
   fuzz_common_init ();
-  g_log_set_handler (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG, ignore, NULL);
-  root = g_dir_make_tmp ("fuzz-cli-XXXXXX", NULL);
-  CHECK (root != NULL);
+  fuzz_quiet_messages ();
+  root = fuzz_make_folder ("fuzz-cli-XXXXXX");
   /* Before GLib reads them once and for all. */
   config = g_build_filename (root, "config", NULL);
   g_setenv ("HOME", root, TRUE);
@@ -122,7 +94,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   /* GOption reorders and drops entries of the vector it is given: give
    * it a copy, so every argument is still here to free. */
   argv = g_memdup2 (args->pdata, args->len * sizeof (char *));
-  remove_tree (root, TRUE);
+  fuzz_empty_folder (root);
   status = rc_cli_run (args->len - 1, argv);
   CHECK (status == RC_CLI_EXIT_OK || status == RC_CLI_EXIT_NEEDS_SIGN_IN || status == RC_CLI_EXIT_NEEDS_ADMIN ||
          status == RC_CLI_EXIT_UNREACHABLE || status == RC_CLI_EXIT_LOCAL || status == RC_CLI_EXIT_USAGE);

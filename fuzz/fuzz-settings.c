@@ -17,27 +17,10 @@
 
 #include "fuzz-common.h"
 
-#include <glib/gstdio.h>
-
 #include "rc-account-store.h"
 #include "rc-http.h"
 
-static char *root;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_remove (path);
-}
+static const char *root;
 
 static void
 write_file (const char *dir,
@@ -49,14 +32,6 @@ write_file (const char *dir,
 
   CHECK (g_mkdir_with_parents (dir, 0700) == 0);
   CHECK (g_file_set_contents (path, data, size, NULL));
-}
-
-static void
-ignore (const char     *domain,
-        GLogLevelFlags  level,
-        const char     *message,
-        gpointer        user_data)
-{
 }
 
 static GPtrArray *
@@ -78,10 +53,8 @@ LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
   fuzz_common_init ();
-  /* Files set aside are said so in a message: not worth a line each. */
-  g_log_set_handler (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG, ignore, NULL);
-  root = g_dir_make_tmp ("fuzz-settings-XXXXXX", NULL);
-  CHECK (root != NULL);
+  fuzz_quiet_messages ();
+  root = fuzz_make_folder ("fuzz-settings-XXXXXX");
   return 0;
 }
 
@@ -101,7 +74,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  remove_tree (root);
+  fuzz_empty_folder (root);
   write_file (config, "accounts.ini", (const char *) data, size);
   write_file (admin, "fuzz.ini", (const char *) data, size);
   write_file (state, "state.ini", (const char *) data, size);

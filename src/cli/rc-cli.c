@@ -12,11 +12,11 @@
 #include <glib-unix.h>
 
 #include "rc-cli.h"
-#include "rc-text.h"
 #include "rc-cli-accounts.h"
 #include "rc-cli-explain.h"
 #include "rc-cli-report.h"
 #include "rc-cli-sign-in.h"
+#include "rc-text.h"
 #include "rc-sim.h"
 
 /* Everything here runs without a display: GTK is never initialised, so an
@@ -207,15 +207,6 @@ rc_cli_handles (int    argc,
   return is_help (argv[1]) || is_version (argv[1]) || find_command (argv[1]) != NULL;
 }
 
-/**
- * rc_cli_run:
- * @argc: the argument count from main()
- * @argv: the arguments from main()
- *
- * Runs the command line named by @argv.
- *
- * Returns: the process exit status, one of #RcCliExit
- */
 /* Everything printed passes here: a user name from a server, an id from
  * someone's accounts file or a line of a log may hold escape sequences
  * (colours, a fake prompt, OSC 52 writing the clipboard), and none reaches
@@ -250,6 +241,15 @@ printerr_safely (const char *string)
   fflush (stderr);
 }
 
+/**
+ * rc_cli_run:
+ * @argc: the argument count from main()
+ * @argv: the arguments from main()
+ *
+ * Runs the command line named by @argv.
+ *
+ * Returns: the process exit status, one of #RcCliExit
+ */
 int
 rc_cli_run (int    argc,
             char **argv)

@@ -22,8 +22,8 @@
 #include "rc-file-lock.h"
 #include "rc-http.h"
 #include "rc-local-file.h"
-#include "rc-text.h"
 #include "rc-protocol-error.h"
+#include "rc-text.h"
 
 #define GROUP_PREFIX "account "
 

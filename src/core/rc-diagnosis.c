@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "rc-diagnosis.h"
-#include "rc-local-file.h"
 #include "rc-json.h"
+#include "rc-local-file.h"
 
 #define READ_CHUNK  (64 * 1024)
 #define MAX_GUESSES 12
@@ -1692,9 +1692,8 @@ starts_like_json (const char *data,
  *
  * Explains a log one line at a time, in fixed memory, up to
  * %RC_DIAGNOSIS_MAX_INPUT bytes: lines longer than %RC_DIAGNOSIS_MAX_LINE
- * are read only up to it.  A stream that
- * is one JSON document of at most %RC_DIAGNOSIS_MAX_TEXT bytes (a saved
- * error body) is parsed whole.  UTF-8, or UTF-16 with a byte order mark.
+ * are read only up to it.  A stream that is one JSON document of at most
+ * %RC_DIAGNOSIS_MAX_TEXT bytes (a saved error body) is parsed whole.  UTF-8, or UTF-16 with a byte order mark.
  * Blocks: call it from a thread.
  *
  * Returns: (transfer full): a new #RcDiagnosis, or %NULL on a read error

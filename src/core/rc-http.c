@@ -10,8 +10,9 @@
  * RC_HTTP_MAX_BODY bytes, follows no redirect (a redirect is an answer, to
  * be judged by the caller: each hop would otherwise need the https rule),
  * goes through the system proxy settings (the session's default resolver)
- * and verifies TLS (libsoup's default, never switched off).  Failures come back as RC_OAUTH_ERROR carrying an
- * RcProtocolError, so the classifier sees every detail.
+ * and verifies TLS (libsoup's default, never switched off).  Failures come
+ * back as RC_OAUTH_ERROR carrying an RcProtocolError, so the classifier
+ * sees every detail.
  */
 
 #include "config.h"
@@ -379,19 +380,24 @@ rc_http_send_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The media type of @reply, lower case and without parameters; "" if it
+ * gave none. */
+static char *
+reply_media_type (const RcHttpReply *reply)
+{
+  char *type = g_ascii_strdown (reply->content_type ? reply->content_type : "", -1);
+  char *semicolon;
+
+  if ((semicolon = strchr (type, ';')) != NULL)
+    *semicolon = '\0';
+  return g_strstrip (type);
+}
+
 gboolean
 rc_http_reply_is_json (const RcHttpReply *reply)
 {
-  g_autofree char *type = NULL;
-  char *semicolon;
+  g_autofree char *type = reply_media_type (reply);
 
-  if (reply->content_type == NULL)
-    return FALSE;
-
-  type = g_ascii_strdown (reply->content_type, -1);
-  if ((semicolon = strchr (type, ';')) != NULL)
-    *semicolon = '\0';
-  g_strstrip (type);
   return g_str_equal (type, "application/json") || g_str_has_suffix (type, "+json");
 }
 
@@ -425,15 +431,9 @@ rc_http_reply_check_not_page (const RcHttpReply  *reply,
                               const char         *endpoint,
                               GError            **error)
 {
-  g_autofree char *type = NULL;
-  char *semicolon;
+  g_autofree char *type = reply_media_type (reply);
 
-  if (reply->content_type == NULL)
-    return TRUE;
-  type = g_ascii_strdown (reply->content_type, -1);
-  if ((semicolon = strchr (type, ';')) != NULL)
-    *semicolon = '\0';
-  if (!g_str_equal (g_strstrip (type), "text/html"))
+  if (!g_str_equal (type, "text/html"))
     return TRUE;
 
   g_propagate_error (error, malformed (reply, endpoint, _("A web page answered in place of the server")));

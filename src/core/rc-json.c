@@ -30,12 +30,6 @@ typedef enum
   EXPECT_END,              /* after the whole value */
 } Expect;
 
-static gboolean
-is_hex (char c)
-{
-  return g_ascii_isxdigit (c);
-}
-
 /* The four hex digits after the "u" at @data[at], as a UTF-16 unit. */
 static gboolean
 read_unit (const char *data,
@@ -48,7 +42,7 @@ read_unit (const char *data,
     return FALSE;
   for (guint k = 1; k <= 4; k++)
     {
-      if (!is_hex (data[at + k]))
+      if (!g_ascii_isxdigit (data[at + k]))
         return FALSE;
       *unit = *unit * 16 + g_ascii_xdigit_value (data[at + k]);
     }

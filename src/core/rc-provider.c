@@ -16,10 +16,10 @@
 #include <glib/gi18n.h>
 
 #include "rc-http.h"
-#include "rc-text.h"
 #include "rc-json.h"
 #include "rc-protocol-error.h"
 #include "rc-provider.h"
+#include "rc-text.h"
 
 typedef struct
 {
@@ -168,15 +168,6 @@ form_new (void)
 
 /* --------------------------------------------------------------- resolve -- */
 
-static const char *
-optional_url (JsonObject *object,
-              const char *member)
-{
-  const char *url = rc_json_get_string (object, member);
-
-  return url != NULL && rc_http_check_url (url, NULL) ? url : NULL;
-}
-
 /* Providers whose discovery documents name endpoints on other hosts of
  * their own, as published in those documents: Google
  * (accounts.google.com/.well-known/openid-configuration: token and
@@ -240,18 +231,19 @@ check_endpoints (JsonObject  *object,
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     {
       const char *url = rc_json_get_string (object, members[i]);
-      g_autoptr(GError) insecure = NULL;
+      g_autoptr(GError) unusable = NULL;
       g_autofree char *shown = NULL;
 
       if (url == NULL)
         continue;
       shown = rc_text_printable (url, 200, RC_TEXT_ONE_LINE);
-      if (!rc_http_check_url (url, &insecure))
+      if (!rc_http_check_url (url, &unusable))
         {
-          g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_INSECURE_URL,
-                       /* TRANSLATORS: the first is a member of a configuration document, such as token_endpoint */
-                       _("The provider’s configuration document is refused: its %s (%s) does not use a secure "
-                         "connection"), members[i], shown);
+          /* Plain http, or not an address at all. */
+          g_set_error (error, RC_OAUTH_ERROR, unusable->code,
+                       /* TRANSLATORS: a member of a configuration document, such as token_endpoint, then why */
+                       _("The provider’s configuration document is refused: its %s: %s"), members[i],
+                       unusable->message);
           return FALSE;
         }
       if (!same_server (issuer, url))
@@ -313,7 +305,8 @@ rc_provider_apply_discovery (RcProvider  *self,
 
   if (!check_endpoints (object, expected, error))
     return FALSE;
-  if (optional_url (object, "token_endpoint") == NULL || optional_url (object, "authorization_endpoint") == NULL)
+  if (rc_json_get_string (object, "token_endpoint") == NULL ||
+      rc_json_get_string (object, "authorization_endpoint") == NULL)
     {
       g_set_error (error, RC_OAUTH_ERROR, RC_OAUTH_ERROR_MALFORMED,
                    _("The provider’s configuration document lacks its sign-in addresses"));
@@ -334,12 +327,12 @@ rc_provider_apply_discovery (RcProvider  *self,
 
   rc_provider_set_endpoints (self,
                              rc_json_get_string (object, "issuer"),
-                             optional_url (object, "authorization_endpoint"),
-                             optional_url (object, "token_endpoint"),
-                             optional_url (object, "device_authorization_endpoint"),
-                             optional_url (object, "revocation_endpoint"),
-                             optional_url (object, "userinfo_endpoint"),
-                             optional_url (object, "introspection_endpoint"));
+                             rc_json_get_string (object, "authorization_endpoint"),
+                             rc_json_get_string (object, "token_endpoint"),
+                             rc_json_get_string (object, "device_authorization_endpoint"),
+                             rc_json_get_string (object, "revocation_endpoint"),
+                             rc_json_get_string (object, "userinfo_endpoint"),
+                             rc_json_get_string (object, "introspection_endpoint"));
   priv->requires_iss = iss_node != NULL && JSON_NODE_HOLDS_VALUE (iss_node) && json_node_get_boolean (iss_node);
   return TRUE;
 }
