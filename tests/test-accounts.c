@@ -218,23 +218,36 @@ test_atomic_write (Dirs          *dirs,
 
   for (guint round = 0; round < 20; round++)
     {
-      pid_t child = fork ();
+      int ready[2];
+      pid_t child;
+      char byte;
 
+      g_assert_cmpint (pipe (ready), ==, 0);
+      child = fork ();
       g_assert_cmpint (child, >=, 0);
       if (child == 0)
         {
           g_autoptr(RcAccountStore) store = open_store (dirs);
 
+          close (ready[0]);
           for (guint n = 0;; n++)
             {
               g_autofree char *id = g_strdup_printf ("salesforce-%u-%u", round, n);
               g_autoptr(RcAccount) account = rc_account_new (id, "salesforce", "https://login.salesforce.com", "key");
 
               rc_account_store_add (store, account, NULL);
+              /* The first write is on disk: from here on a kill at any
+               * moment must leave a whole file. */
+              if (n == 0 && (write (ready[1], "1", 1) != 1 || close (ready[1]) != 0))
+                _exit (1);
             }
         }
 
-      g_usleep (g_random_int_range (2000, 40000));
+      close (ready[1]);
+      g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+      close (ready[0]);
+      /* Where the kill lands varies; whether the test passes must not. */
+      g_usleep (g_random_int_range (0, 40000));
       kill (child, SIGKILL);
       waitpid (child, NULL, 0);
 
